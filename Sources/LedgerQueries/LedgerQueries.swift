@@ -1,0 +1,7 @@
+import LedgerStore
+
+/// The projections the CLI keeps caught up after every append.
+public enum Projections {
+    /// Every projection, in the order they are applied.
+    public static let all: [any Projection] = []
+}
