@@ -163,6 +163,15 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// Copies the write-ahead log into the main file and empties it (for backups and file-level copies).
+    public func checkpoint() throws {
+        do {
+            try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            throw Self.map(error, path: path)
+        }
+    }
+
     // MARK: - Appending
 
     /// Appends events in one transaction and brings the projections up to date in the same transaction.

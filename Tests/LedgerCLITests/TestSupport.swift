@@ -1,0 +1,73 @@
+import Foundation
+import LedgerStore
+
+/// A fresh temporary folder per test.
+func temporaryDirectory(_ label: String = "store") -> String {
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("ledger-\(label)-\(UUID().uuidString.prefix(8))").path
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A payload event in a stream.
+func sampleEvent(stream: String = "build-\(UUID().uuidString.lowercased())", type: String = "Sample", n: Int = 0)
+    -> NewEvent
+{
+    NewEvent(stream: stream, type: type, data: #"{"project":"fsdp","n":\#(n)}"#)
+}
+
+/// Runs a command and returns (status, stdout, stderr); output goes through temporary files.
+@discardableResult
+func shell(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil)
+    throws -> (Int32, Data, String)
+{
+    let dir = temporaryDirectory("shell")
+    FileManager.default.createFile(atPath: dir + "/out", contents: nil)
+    FileManager.default.createFile(atPath: dir + "/err", contents: nil)
+    FileManager.default.createFile(atPath: dir + "/in", contents: stdin ?? Data())
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    process.standardOutput = FileHandle(forWritingAtPath: dir + "/out")
+    process.standardError = FileHandle(forWritingAtPath: dir + "/err")
+    process.standardInput = FileHandle(forReadingAtPath: dir + "/in")
+    try process.run()
+    process.waitUntilExit()
+    let out = (try? Data(contentsOf: URL(fileURLWithPath: dir + "/out"))) ?? Data()
+    let err = (try? String(contentsOfFile: dir + "/err", encoding: .utf8)) ?? ""
+    try? FileManager.default.removeItem(atPath: dir)
+    return (process.terminationStatus, out, err)
+}
+
+/// The `ledger` binary built beside the test bundle.
+func ledgerBinary() -> String {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    var candidates = [beside.appendingPathComponent("ledger").path]
+    var dir = beside
+    for _ in 0..<4 {
+        dir = dir.deletingLastPathComponent()
+        candidates.append(dir.appendingPathComponent("ledger").path)
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    candidates.append(root.appendingPathComponent(".build/debug/ledger").path)
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+}
+
+/// Runs `ledger ARGS`.
+@discardableResult
+func ledger(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let (status, out, err) = try shell(ledgerBinary(), arguments, stdin: stdin)
+    return (status, String(decoding: out, as: UTF8.self), err)
+}
+
+/// NDJSON of `count` events in `streams` streams.
+func ndjsonEvents(_ count: Int, streamPrefix: String = "build-\(UUID().uuidString.prefix(8))") -> String {
+    var out = ""
+    for n in 0..<count {
+        out += #"{"id":"\#(UUID().uuidString.lowercased())","stream":"\#(streamPrefix)-\#(n % 50)","type":"BuildStepFinished","occurred_at":"2026-11-20T10:00:00Z","data":{"project":"fsdp","build_id":"b","attempt":1,"index":\#(n),"instruction":"RUN pip install","duration_s":1.5,"cached":false}}"#
+        out += "\n"
+    }
+    return out
+}
