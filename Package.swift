@@ -75,6 +75,11 @@ let package = Package(
             dependencies: ["LedgerCLI"],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "ledger-dev",
+            dependencies: ["LedgerStore"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "LedgerAnalysisTests", dependencies: ["LedgerAnalysis"], swiftSettings: strict),
         .testTarget(name: "LedgerEngineTests", dependencies: ["LedgerEngine"], swiftSettings: strict),

@@ -66,7 +66,7 @@ struct JournalCLITests {
         try bad.joined(separator: "\n").write(toFile: dir + "/bad.ndjson", atomically: true, encoding: .utf8)
         let refused = try ledger(["import", dir + "/bad.ndjson", "--db", db])
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("bad.ndjson:13: not a JSON object; nothing was imported"))
+        #expect(refused.stderr.contains("bad.ndjson:13: invalid JSON at byte 2: expected a key; nothing was imported"))
         #expect(try ledger(["export", "--db", db]).stdout.split(separator: "\n").count == 500)
     }
 

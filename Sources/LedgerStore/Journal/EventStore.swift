@@ -47,7 +47,7 @@ public final class EventStore: Sendable {
             }
         }
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
+            queue = try Self.openQueue(path: path, configuration: config)
             if readOnly {
                 let pending = try queue.read { db in try Migrations.pending(db, path: path, migrations: migrations) }
                 if !pending.isEmpty {
@@ -61,6 +61,31 @@ public final class EventStore: Sendable {
         } catch {
             throw Self.map(error, path: path)
         }
+    }
+
+    /// Opens the connection. A WAL database on a read-only filesystem can't create its `-shm` file, so a
+    /// read-only open there falls back to SQLite's `immutable` URI parameter.
+    ///
+    /// > SQLite: "immutable=1 ... SQLite assumes that the database file cannot be changed, even by a process
+    /// > with higher privilege" (uri.html) — true of a read-only mount.
+    static func openQueue(path: String, configuration: Configuration) throws -> DatabaseQueue {
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            if configuration.readonly { try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") } }
+            return queue
+        } catch let error as DatabaseError where configuration.readonly && error.resultCode == .SQLITE_CANTOPEN {
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard !FileManager.default.isWritableFile(atPath: dir) || Self.onReadOnlyMount(path) else { throw error }
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute
+            return try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration)
+        }
+    }
+
+    static func onReadOnlyMount(_ path: String) -> Bool {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return false }
+        return info.f_flag & UInt(ST_RDONLY) != 0
     }
 
     /// The default journal path: `LEDGER_DB`, else `./.ledger/ledger.db`.
@@ -114,7 +139,10 @@ public final class EventStore: Sendable {
         var pageSize = Int(UInt16(bytes[16]) << 8 | UInt16(bytes[17]))
         if pageSize == 1 { pageSize = 65536 }
         let pages = Int(be32(28))
-        if pages > 0, be32(24) == be32(92) {
+        // With a non-empty write-ahead log the main file may lag its header (an interrupted checkpoint,
+        // e.g. on a full disk): the WAL still holds those pages, so the size says nothing then.
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        if pages > 0, be32(24) == be32(92), walSize == 0 {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             if size < pageSize * pages {
                 throw StoreError.notADatabase(
@@ -224,11 +252,16 @@ public final class EventStore: Sendable {
             }
         }
         let recordedAt = Timestamp.format(Date())
+        let insertStatement = try db.cachedStatement(
+            sql: """
+                INSERT INTO events (position, id, stream, stream_version, type, schema_version, occurred_at,
+                    recorded_at, data, metadata, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         var written: [RecordedEvent] = []
+        let present = try Self.storedIds(events.map(\.id), in: db)
+        var seen = Set<String>()
         for event in events {
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM events WHERE id = ?", arguments: [event.id]) == true {
-                continue
-            }
+            if present.contains(event.id) || !seen.insert(event.id).inserted { continue }
             let next = try currentVersion(event.stream) + 1
             let version = event.streamVersion ?? next
             versions[event.stream] = max(version, next - 1)
@@ -239,11 +272,7 @@ public final class EventStore: Sendable {
                 data: event.data, metadata: event.metadata ?? defaultMetadata, checksum: "")
             recorded.checksum = HashChain.checksum(of: recorded, previous: lastChecksum)
             lastChecksum = recorded.checksum
-            try db.execute(
-                sql: """
-                    INSERT INTO events (position, id, stream, stream_version, type, schema_version, occurred_at,
-                        recorded_at, data, metadata, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+            try insertStatement.execute(
                 arguments: [
                     recorded.position, recorded.id, recorded.stream, recorded.streamVersion, recorded.type,
                     recorded.schemaVersion, recorded.occurredAt, recorded.recordedAt, recorded.data, recorded.metadata,
@@ -253,6 +282,21 @@ public final class EventStore: Sendable {
         }
         try applyProjections(written, in: db)
         return written
+    }
+
+    /// The ids among `ids` that are already stored, asked in slices of a few thousand.
+    static func storedIds(_ ids: [String], in db: Database) throws -> Set<String> {
+        var found = Set<String>()
+        var start = 0
+        while start < ids.count {
+            let slice = Array(ids[start..<min(ids.count, start + 5_000)])
+            let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+            let rows = try String.fetchCursor(
+                db, sql: "SELECT id FROM events WHERE id IN (\(marks))", arguments: StatementArguments(slice))
+            while let id = try rows.next() { found.insert(id) }
+            start += slice.count
+        }
+        return found
     }
 
     static func tail(_ db: Database) throws -> (Int64, String) {
@@ -319,15 +363,15 @@ public final class EventStore: Sendable {
 public enum HashChain {
     /// Hex SHA-256 of `previous` and the event's columns (not its own checksum), separated by unit separators.
     public static func checksum(of event: RecordedEvent, previous: String) -> String {
-        var hasher = SHA256()
-        let fields: [String] = [
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(256 + event.data.utf8.count + event.metadata.utf8.count)
+        for field in [
             previous, String(event.position), event.id, event.stream, String(event.streamVersion), event.type,
             String(event.schemaVersion), event.occurredAt, event.recordedAt, event.data, event.metadata,
-        ]
-        for field in fields {
-            hasher.update(data: Data(field.utf8))
-            hasher.update(data: Data([0x1F]))
+        ] {
+            buffer.append(contentsOf: field.utf8)
+            buffer.append(0x1F)
         }
-        return Hex.encode(hasher.finalize())
+        return Hex.encode(SHA256.hash(data: buffer))
     }
 }

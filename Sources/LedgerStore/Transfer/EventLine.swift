@@ -39,43 +39,38 @@ public enum EventLine {
         return out + "\""
     }
 
-    /// Parses and validates one import line. `source` and `line` name it in errors.
-    public static func decode(_ text: Substring, source: String, line: Int) throws -> NewEvent {
+    /// Parses and validates one import line. `source` and `line` name it in errors. `data` and `metadata`
+    /// are kept exactly as written.
+    public static func decode(_ bytes: [UInt8], source: String, line: Int) throws -> NewEvent {
         func bad(_ reason: String) -> StoreError { .invalidEvent(source: source, line: line, reason: reason) }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw bad("not a JSON object")
+        let fields: [String: JSONScanner.Field]
+        do { fields = try JSONScanner.object(bytes) } catch let failure as JSONScanner.Failure {
+            throw bad(failure.reason == "not a JSON object" ? "not a JSON object" : "invalid JSON at byte \(failure.offset + 1): \(failure.reason)")
         }
-        guard let id = object["id"] as? String, let uuid = UUID(uuidString: id) else {
+        guard let id = fields["id"]?.string, UUID(uuidString: id) != nil else {
             throw bad("`id` must be a UUID string")
         }
-        guard let stream = object["stream"] as? String, !stream.isEmpty else { throw bad("`stream` is missing") }
-        guard let type = object["type"] as? String, !type.isEmpty else { throw bad("`type` is missing") }
-        guard let occurredAt = object["occurred_at"] as? String, Timestamp.parse(occurredAt) != nil else {
+        guard let stream = fields["stream"]?.string, !stream.isEmpty else { throw bad("`stream` is missing") }
+        guard let type = fields["type"]?.string, !type.isEmpty else { throw bad("`type` is missing") }
+        guard let occurredAt = fields["occurred_at"]?.string, Timestamp.parse(occurredAt) != nil else {
             throw bad("`occurred_at` must be an RFC 3339 timestamp")
         }
-        guard let data = object["data"], data is [String: Any] else { throw bad("`data` must be a JSON object") }
-        var schemaVersion = 1
-        if let value = object["schema_version"] {
-            guard let number = value as? Int, number >= 1 else { throw bad("`schema_version` must be a positive integer") }
-            schemaVersion = number
+        guard let data = fields["data"], data.kind == .object else { throw bad("`data` must be a JSON object") }
+        func positiveInteger(_ name: String) throws -> Int64? {
+            guard let field = fields[name] else { return nil }
+            guard field.kind == .number, let value = Int64(String(decoding: field.raw, as: UTF8.self)), value >= 1
+            else { throw bad("`\(name)` must be a positive integer") }
+            return value
         }
-        var streamVersion: Int64?
-        if let value = object["stream_version"] {
-            guard let number = value as? Int, number >= 1 else { throw bad("`stream_version` must be a positive integer") }
-            streamVersion = Int64(number)
-        }
+        let schemaVersion = try positiveInteger("schema_version") ?? 1
+        let streamVersion = try positiveInteger("stream_version")
         var metadata: String?
-        if let value = object["metadata"] {
-            guard value is [String: Any] else { throw bad("`metadata` must be a JSON object") }
-            metadata = try? serialize(value)
+        if let field = fields["metadata"] {
+            guard field.kind == .object else { throw bad("`metadata` must be a JSON object") }
+            metadata = String(decoding: field.raw, as: UTF8.self)
         }
         return NewEvent(
-            id: uuid.uuidString.lowercased() == id.lowercased() ? id.lowercased() : id, stream: stream, type: type,
-            schemaVersion: schemaVersion, occurredAt: occurredAt, data: try serialize(data), metadata: metadata,
-            streamVersion: streamVersion)
-    }
-
-    static func serialize(_ value: Any) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            id: id.lowercased(), stream: stream, type: type, schemaVersion: Int(schemaVersion), occurredAt: occurredAt,
+            data: String(decoding: data.raw, as: UTF8.self), metadata: metadata, streamVersion: streamVersion)
     }
 }
