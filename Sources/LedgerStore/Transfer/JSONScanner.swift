@@ -26,6 +26,9 @@ enum JSONScanner {
 
     /// Validates `bytes` as one JSON object (surrounding white space allowed) and returns its fields.
     static func object(_ bytes: [UInt8]) throws -> [String: Field] {
+        // > JSON text exchanged between systems that are not part of a closed ecosystem MUST be encoded
+        // > using UTF-8 (RFC 8259, 8.1)
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw Failure(offset: 0, reason: "not UTF-8 text") }
         var scanner = Cursor(bytes: bytes)
         scanner.skipSpace()
         guard scanner.peek == UInt8(ascii: "{") else { throw Failure(offset: scanner.index, reason: "not a JSON object") }
