@@ -80,12 +80,17 @@ let package = Package(
             dependencies: ["LedgerStore"],
             swiftSettings: strict
         ),
-        .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerStoreTests", dependencies: ["LedgerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "LedgerAnalysisTests", dependencies: ["LedgerAnalysis"], swiftSettings: strict),
         .testTarget(name: "LedgerEngineTests", dependencies: ["LedgerEngine"], swiftSettings: strict),
         .testTarget(name: "LedgerBuilderTests", dependencies: ["LedgerBuilder", "LedgerStore"], swiftSettings: strict),
         .testTarget(name: "LedgerTesterTests", dependencies: ["LedgerTester", "LedgerStore"], swiftSettings: strict),
         .testTarget(name: "LedgerQueriesTests", dependencies: ["LedgerQueries", "LedgerStore"], swiftSettings: strict),
-        .testTarget(name: "LedgerCLITests", dependencies: ["LedgerCLI", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerCLITests",
+            dependencies: ["LedgerCLI", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
     ]
 )

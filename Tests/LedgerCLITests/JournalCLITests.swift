@@ -54,10 +54,11 @@ struct JournalCLITests {
         let lines = exported.stdout.split(separator: "\n")
         #expect(lines.count == 500)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
-        #expect(Set(first?.keys.map { $0 } ?? []) == [
-            "position", "id", "stream", "stream_version", "type", "schema_version", "occurred_at", "recorded_at",
-            "data", "metadata", "checksum",
-        ])
+        #expect(
+            Set(first?.keys.map { $0 } ?? []) == [
+                "position", "id", "stream", "stream_version", "type", "schema_version", "occurred_at", "recorded_at",
+                "data", "metadata", "checksum",
+            ])
         #expect(first?["data"] is [String: Any])
         let filtered = try ledger(["events", "--db", db, "--after", "495"])
         #expect(filtered.stdout.split(separator: "\n").count == 5)

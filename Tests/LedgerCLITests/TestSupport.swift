@@ -66,7 +66,8 @@ func ledger(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32,
 func ndjsonEvents(_ count: Int, streamPrefix: String = "build-\(UUID().uuidString.prefix(8))") -> String {
     var out = ""
     for n in 0..<count {
-        out += #"{"id":"\#(UUID().uuidString.lowercased())","stream":"\#(streamPrefix)-\#(n % 50)","type":"BuildStepFinished","occurred_at":"2026-11-20T10:00:00Z","data":{"project":"fsdp","build_id":"b","attempt":1,"index":\#(n),"instruction":"RUN pip install","duration_s":1.5,"cached":false}}"#
+        out +=
+            #"{"id":"\#(UUID().uuidString.lowercased())","stream":"\#(streamPrefix)-\#(n % 50)","type":"BuildStepFinished","occurred_at":"2026-11-20T10:00:00Z","data":{"project":"fsdp","build_id":"b","attempt":1,"index":\#(n),"instruction":"RUN pip install","duration_s":1.5,"cached":false}}"#
         out += "\n"
     }
     return out

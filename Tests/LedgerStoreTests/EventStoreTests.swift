@@ -37,7 +37,9 @@ struct EventStoreTests {
     func appendOnly() throws {
         let store = try EventStore(path: temporaryDirectory() + "/l.db")
         try store.append([sampleEvent()])
-        #expect(throws: (any Error).self) { try store.write { db in try db.execute(sql: "UPDATE events SET type = 'x'") } }
+        #expect(throws: (any Error).self) {
+            try store.write { db in try db.execute(sql: "UPDATE events SET type = 'x'") }
+        }
         #expect(throws: (any Error).self) { try store.write { db in try db.execute(sql: "DELETE FROM events") } }
         #expect(try store.lastPosition() == 1)
     }

@@ -51,7 +51,9 @@ struct ImportFuzzTests {
             }
             _ = try? EventLine.decode(line, source: "fuzz", line: 1)
         }
-        #expect(disagreements.isEmpty, "\(disagreements.count) accepted lines Foundation refuses, e.g. \(disagreements.first ?? "")")
+        #expect(
+            disagreements.isEmpty,
+            "\(disagreements.count) accepted lines Foundation refuses, e.g. \(disagreements.first ?? "")")
     }
 
     @Test("deep nesting is refused, not a stack overflow")

@@ -18,7 +18,9 @@ struct ImportTests {
         lines[6] = #"{"id":"not-a-uuid","stream":"s","type":"T","occurred_at":"2026-11-20T10:00:00Z","data":{}}"#
         try lines.joined(separator: "\n").write(toFile: dir + "/in.ndjson", atomically: true, encoding: .utf8)
         let store = try EventStore(path: dir + "/l.db")
-        #expect(throws: StoreError.invalidEvent(source: dir + "/in.ndjson", line: 7, reason: "`id` must be a UUID string")) {
+        #expect(
+            throws: StoreError.invalidEvent(source: dir + "/in.ndjson", line: 7, reason: "`id` must be a UUID string")
+        ) {
             try store.importEvents(from: [dir + "/in.ndjson"])
         }
         #expect(try store.lastPosition() == 0)
@@ -55,7 +57,8 @@ struct ImportTests {
         let dir = temporaryDirectory()
         let store = try EventStore(path: dir + "/l.db")
         try store.append([sampleEvent(stream: "build-z")])
-        let line = #"{"id":"\#(UUID().uuidString.lowercased())","stream":"build-z","stream_version":1,"type":"T","occurred_at":"2026-11-20T10:00:00Z","data":{}}"#
+        let line =
+            #"{"id":"\#(UUID().uuidString.lowercased())","stream":"build-z","stream_version":1,"type":"T","occurred_at":"2026-11-20T10:00:00Z","data":{}}"#
         try (line + "\n").write(toFile: dir + "/in.ndjson", atomically: true, encoding: .utf8)
         #expect(throws: StoreError.self) { try store.importEvents(from: [dir + "/in.ndjson"]) }
         #expect(try store.lastPosition() == 1)

@@ -87,7 +87,9 @@ struct LogStoreTests {
         try store.write { db in
             try db.execute(sql: "DROP TRIGGER log_chunks_refuse_update")
             try db.execute(
-                sql: "UPDATE log_chunks SET frame = substr(frame, 1, 40) || x'00' || substr(frame, 42) WHERE sequence = 2")
+                sql:
+                    "UPDATE log_chunks SET frame = substr(frame, 1, 40) || x'00' || substr(frame, 42) WHERE sequence = 2"
+            )
         }
         let problems = try store.verify().problems
         #expect(problems.map(\.location) == ["log-damaged chunk 2"])

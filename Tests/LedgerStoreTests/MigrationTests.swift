@@ -14,7 +14,8 @@ struct MigrationTests {
     @Test("the embedded migrations equal the files in Migrations/")
     func embeddedMatchFiles() throws {
         let dir = Self.packageRoot.appendingPathComponent("Migrations")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         #expect(files.count == Migrations.embedded.count)
         for (file, migration) in zip(files, Migrations.embedded) {
             let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)

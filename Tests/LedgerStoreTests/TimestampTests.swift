@@ -19,7 +19,12 @@ struct TimestampTests {
         #expect(Timestamp.parse(text)?.timeIntervalSince1970 == epoch)
     }
 
-    @Test("invalid timestamps are refused", arguments: ["", "2026-11-25", "2026-13-01T00:00:00Z", "2026-11-25T09:29:13", "2026-11-25T09:29:13.Z", "2026-11-25T09:29:13Zjunk"])
+    @Test(
+        "invalid timestamps are refused",
+        arguments: [
+            "", "2026-11-25", "2026-13-01T00:00:00Z", "2026-11-25T09:29:13", "2026-11-25T09:29:13.Z",
+            "2026-11-25T09:29:13Zjunk",
+        ])
     func refuses(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

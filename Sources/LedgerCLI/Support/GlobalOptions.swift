@@ -5,7 +5,9 @@ import LedgerStore
 
 /// Options every command takes.
 public struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The journal file (default: $LEDGER_DB, else ./.ledger/ledger.db).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The journal file (default: $LEDGER_DB, else ./.ledger/ledger.db).", valueName: "path"))
     public var db: String?
 
     public init() {}

@@ -14,7 +14,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .cliMissing:
             return "no `docker` command on PATH: install Docker (Debian: apt-get install docker.io)"
         case .daemonUnreachable(let detail):
-            return "the Docker daemon does not answer (\(detail)): start it (`dockerd --iptables=false --bridge=none &`) or set DOCKER_HOST"
+            return
+                "the Docker daemon does not answer (\(detail)): start it (`dockerd --iptables=false --bridge=none &`) or set DOCKER_HOST"
         case .commandFailed(let command, let exitCode, let stderr):
             let tail = stderr.split(separator: "\n").suffix(3).joined(separator: " | ")
             return "`docker \(command)` failed with exit \(exitCode.map(String.init) ?? "signal"): \(tail)"
@@ -59,7 +60,8 @@ public struct DockerCLI: Sendable {
         }
         let version = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard output.termination.succeeded, !version.isEmpty else {
-            let why = output.termination.stoppedByLedger
+            let why =
+                output.termination.stoppedByLedger
                 ? "no answer in \(timeout)" : output.stderr.split(separator: "\n").last.map(String.init) ?? "no answer"
             throw EngineError.daemonUnreachable(detail: why)
         }
@@ -84,8 +86,9 @@ public struct DockerCLI: Sendable {
 
     /// Whether the engine has an NVIDIA runtime registered.
     public func hasNvidiaRuntime() async -> Bool {
-        guard let output = try? await ProcessRunner.capture(
-            executable, ["info", "--format", "{{json .Runtimes}}"], timeout: .seconds(10))
+        guard
+            let output = try? await ProcessRunner.capture(
+                executable, ["info", "--format", "{{json .Runtimes}}"], timeout: .seconds(10))
         else { return false }
         return output.stdout.contains("nvidia")
     }

@@ -26,7 +26,8 @@ public struct EventMetadata: Codable, Sendable, Equatable {
     /// This process's metadata.
     public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> EventMetadata {
         let ciKeys = [
-            "CI", "GITHUB_RUN_ID", "GITHUB_REPOSITORY", "GITHUB_SHA", "CODEBUILD_BUILD_ID", "CODEBUILD_RESOLVED_SOURCE_VERSION",
+            "CI", "GITHUB_RUN_ID", "GITHUB_REPOSITORY", "GITHUB_SHA", "CODEBUILD_BUILD_ID",
+            "CODEBUILD_RESOLVED_SOURCE_VERSION",
             "CI_JOB_ID", "CI_PIPELINE_ID", "BUILDKITE_BUILD_ID", "JENKINS_URL", "BUILD_ID",
         ]
         var ci: [String: String] = [:]

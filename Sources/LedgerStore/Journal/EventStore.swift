@@ -71,7 +71,9 @@ public final class EventStore: Sendable {
     static func openQueue(path: String, configuration: Configuration) throws -> DatabaseQueue {
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            if configuration.readonly { try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") } }
+            if configuration.readonly {
+                try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
+            }
             return queue
         } catch let error as DatabaseError where configuration.readonly && error.resultCode == .SQLITE_CANTOPEN {
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -102,7 +104,8 @@ public final class EventStore: Sendable {
                 try FileManager.default.createDirectory(
                     atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw StoreError.io(path: dir, detail: "cannot create the journal folder: \(error.localizedDescription)")
+                throw StoreError.io(
+                    path: dir, detail: "cannot create the journal folder: \(error.localizedDescription)")
             }
         }
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
@@ -235,7 +238,8 @@ public final class EventStore: Sendable {
         func currentVersion(_ stream: String) throws -> Int64 {
             if let version = versions[stream] { return version }
             let version =
-                try Int64.fetchOne(db, sql: "SELECT MAX(stream_version) FROM events WHERE stream = ?", arguments: [stream])
+                try Int64.fetchOne(
+                    db, sql: "SELECT MAX(stream_version) FROM events WHERE stream = ?", arguments: [stream])
                 ?? 0
             versions[stream] = version
             return version
@@ -348,7 +352,8 @@ public final class EventStore: Sendable {
 
     /// Whether an event with this id is stored.
     public func contains(eventId: String) throws -> Bool {
-        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM events WHERE id = ?", arguments: [eventId]) ?? false }
+        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM events WHERE id = ?", arguments: [eventId]) ?? false
+        }
     }
 
     static func event(from row: Row) -> RecordedEvent {

@@ -38,7 +38,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerSchema(let path, let found, let known):
             return "\(path) was written by a newer ledger (schema \(found), this ledger knows \(known)): upgrade ledger"
         case .migrationEdited(let number, let name):
-            return "migration \(number) (\(name)) differs from the one applied to this database: landed migrations are immutable, add a new one instead"
+            return
+                "migration \(number) (\(name)) differs from the one applied to this database: landed migrations are immutable, add a new one instead"
         case .readOnly(let path, let detail):
             return "\(path) is read-only (\(detail)): nothing was written; use a writable --db"
         case .diskFull(let path):

@@ -70,13 +70,15 @@ extension EventStore {
                 let location = "\(logId) chunk \(sequence)"
                 if sequence != lastSequence + 1 {
                     problems.append(
-                        VerificationProblem(kind: "log", location: location, detail: "chunk \(lastSequence + 1) is missing"))
+                        VerificationProblem(
+                            kind: "log", location: location, detail: "chunk \(lastSequence + 1) is missing"))
                 }
                 lastSequence = sequence
                 do {
                     _ = try LZ4Frame.decompress(row["frame"], expectedSize: row["raw_size"])
                 } catch {
-                    problems.append(VerificationProblem(kind: "log", location: location, detail: "LZ4 frame damaged: \(error)"))
+                    problems.append(
+                        VerificationProblem(kind: "log", location: location, detail: "LZ4 frame damaged: \(error)"))
                 }
             }
         }

@@ -92,9 +92,12 @@ public final class LogWriter: Sendable {
     }
 
     private func flushIfDue() {
-        let due = state.withLock { s in !s.closed && !s.buffer.isEmpty && s.lastFlush.duration(to: .now) >= .seconds(1) }
+        let due = state.withLock { s in !s.closed && !s.buffer.isEmpty && s.lastFlush.duration(to: .now) >= .seconds(1)
+        }
         guard due else { return }
-        do { try flush() } catch { state.withLock { $0.error = error as? StoreError ?? .io(path: store.path, detail: "\(error)") } }
+        do { try flush() } catch {
+            state.withLock { $0.error = error as? StoreError ?? .io(path: store.path, detail: "\(error)") }
+        }
     }
 
     private func write(sequence: Int, chunk: Data) throws {

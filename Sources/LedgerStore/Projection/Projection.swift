@@ -27,7 +27,8 @@ extension EventStore {
     }
 
     static func checkpoint(_ name: String, in db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT position FROM projection_checkpoints WHERE name = ?", arguments: [name]) ?? 0
+        try Int64.fetchOne(db, sql: "SELECT position FROM projection_checkpoints WHERE name = ?", arguments: [name])
+            ?? 0
     }
 
     static func setCheckpoint(_ name: String, _ position: Int64, in db: Database) throws {

@@ -45,7 +45,9 @@ public enum EventLine {
         func bad(_ reason: String) -> StoreError { .invalidEvent(source: source, line: line, reason: reason) }
         let fields: [String: JSONScanner.Field]
         do { fields = try JSONScanner.object(bytes) } catch let failure as JSONScanner.Failure {
-            throw bad(failure.reason == "not a JSON object" ? "not a JSON object" : "invalid JSON at byte \(failure.offset + 1): \(failure.reason)")
+            throw bad(
+                failure.reason == "not a JSON object"
+                    ? "not a JSON object" : "invalid JSON at byte \(failure.offset + 1): \(failure.reason)")
         }
         guard let id = fields["id"]?.string, UUID(uuidString: id) != nil else {
             throw bad("`id` must be a UUID string")

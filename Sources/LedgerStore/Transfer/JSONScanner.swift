@@ -28,10 +28,14 @@ enum JSONScanner {
     static func object(_ bytes: [UInt8]) throws -> [String: Field] {
         // > JSON text exchanged between systems that are not part of a closed ecosystem MUST be encoded
         // > using UTF-8 (RFC 8259, 8.1)
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw Failure(offset: 0, reason: "not UTF-8 text") }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw Failure(offset: 0, reason: "not UTF-8 text")
+        }
         var scanner = Cursor(bytes: bytes)
         scanner.skipSpace()
-        guard scanner.peek == UInt8(ascii: "{") else { throw Failure(offset: scanner.index, reason: "not a JSON object") }
+        guard scanner.peek == UInt8(ascii: "{") else {
+            throw Failure(offset: scanner.index, reason: "not a JSON object")
+        }
         var fields: [String: Field] = [:]
         scanner.index += 1
         scanner.skipSpace()
@@ -73,8 +77,9 @@ enum JSONScanner {
         func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
         mutating func skipSpace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D
-                || bytes[index] == 0x09
+            while index < bytes.count,
+                bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D
+                    || bytes[index] == 0x09
             {
                 index += 1
             }
@@ -189,7 +194,8 @@ enum JSONScanner {
                     index += 1
                     guard let e = peek else { throw failure("unterminated string") }
                     switch e {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                        UInt8(ascii: "f"),
                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                         index += 1
                     case UInt8(ascii: "u"):
@@ -261,7 +267,9 @@ enum JSONScanner {
                 i += 2
             }
             flushUnits()
-            guard let text = String(validating: out, as: UTF8.self) else { throw Failure(offset: offset, reason: "not UTF-8") }
+            guard let text = String(validating: out, as: UTF8.self) else {
+                throw Failure(offset: offset, reason: "not UTF-8")
+            }
             return text
         }
     }
