@@ -52,12 +52,16 @@ public final class LogWriter: Sendable {
             precondition(!s.closed, "append after close")
             s.buffer.append(data)
             s.rawBytes += Int64(data.count)
-            while s.buffer.count >= Self.chunkSize {
+            guard s.buffer.count >= Self.chunkSize else { return }
+            var offset = s.buffer.startIndex
+            while s.buffer.endIndex - offset >= Self.chunkSize {
                 s.sequence += 1
-                pending.append((s.sequence, Data(s.buffer.prefix(Self.chunkSize))))
-                s.buffer.removeFirst(Self.chunkSize)
-                s.lastFlush = .now
+                pending.append((s.sequence, Data(s.buffer[offset..<(offset + Self.chunkSize)])))
+                offset += Self.chunkSize
             }
+            // A fresh buffer for the rest: `Data.removeFirst` keeps the whole backing store alive.
+            s.buffer = Data(s.buffer[offset...])
+            s.lastFlush = .now
         }
         for (sequence, chunk) in pending { try write(sequence: sequence, chunk: chunk) }
     }

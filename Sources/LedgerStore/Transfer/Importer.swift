@@ -19,7 +19,7 @@ extension EventStore {
     ///
     /// Every line of every source is validated before anything is written; then events are written in
     /// atomic batches. Import is idempotent by event id, so re-running a killed import completes it.
-    public func importEvents(from paths: [String], batchSize: Int = 5_000) throws -> ImportSummary {
+    public func importEvents(from paths: [String], batchSize: Int = 50_000) throws -> ImportSummary {
         // Pass 1: validate everything.
         var total = 0
         // Small imports keep what pass 1 parsed; large ones parse again rather than hold everything.
@@ -45,7 +45,7 @@ extension EventStore {
         }
         // Pass 2: write in batches. A larger page cache keeps a batch's dirty index pages from spilling
         // into the WAL before commit (SQLite's default cache is 2 MiB).
-        try setCacheSize(kibibytes: 32 * 1024)
+        try setCacheSize(kibibytes: 64 * 1024)
         defer { try? setCacheSize(kibibytes: 2 * 1024) }
         var summary = ImportSummary(read: total, imported: 0, skipped: 0)
         let metadata = try Self.currentMetadataJSON()

@@ -28,7 +28,7 @@ enum JSONScanner {
     static func object(_ bytes: [UInt8]) throws -> [String: Field] {
         // > JSON text exchanged between systems that are not part of a closed ecosystem MUST be encoded
         // > using UTF-8 (RFC 8259, 8.1)
-        guard String(validating: bytes, as: UTF8.self) != nil else {
+        guard bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil else {
             throw Failure(offset: 0, reason: "not UTF-8 text")
         }
         var scanner = Cursor(bytes: bytes)
