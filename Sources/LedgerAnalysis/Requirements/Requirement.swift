@@ -1,0 +1,149 @@
+import Foundation
+
+/// One PEP 508 requirement (`torch==2.5.1+cu124`, `transformers[torch]>=4.51; python_version>="3.9"`),
+/// or a direct reference (a URL, a wheel file name, a path).
+public struct Requirement: Sendable, Equatable {
+    /// The name as written.
+    public var name: String
+    /// The name normalized per PEP 503 (lower case, runs of `-_.` as one `-`).
+    public var normalizedName: String
+    /// Extras in brackets.
+    public var extras: [String]
+    /// The version clauses.
+    public var specifier: VersionSpecifier
+    /// A direct reference (`name @ url`, a bare URL or a wheel path).
+    public var url: String?
+    /// The environment marker after `;`.
+    public var marker: String?
+    /// For a wheel file reference, the version encoded in its file name.
+    public var wheelVersion: Version?
+    /// The requirement text as written.
+    public var text: String
+
+    /// The exact version this requirement installs, if it names one (`==V` or a wheel file).
+    public var pinnedVersion: Version? { specifier.pinned ?? wheelVersion }
+
+    /// Normalizes a distribution name per PEP 503.
+    public static func normalize(_ name: String) -> String {
+        var out = ""
+        var lastWasSeparator = false
+        for character in name.lowercased() {
+            if character == "-" || character == "_" || character == "." {
+                if !lastWasSeparator { out.append("-") }
+                lastWasSeparator = true
+            } else {
+                out.append(character)
+                lastWasSeparator = false
+            }
+        }
+        return out
+    }
+
+    /// Parses one requirement; nil when the text is not a valid requirement.
+    public static func parse(_ raw: String) -> Requirement? {
+        let text = raw.trimmingSpaces
+        guard !text.isEmpty else { return nil }
+        if looksLikeReference(text) { return parseReference(text) }
+        var index = text.startIndex
+        func isNameCharacter(_ c: Character) -> Bool {
+            c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".")
+        }
+        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber else { return nil }
+        while index < text.endIndex, isNameCharacter(text[index]) { index = text.index(after: index) }
+        let name = String(text[text.startIndex..<index])
+        guard let last = name.last, last.isLetter || last.isNumber else { return nil }
+        var rest = Substring(text[index...])
+        rest = rest.drop { $0 == " " || $0 == "\t" }
+        var extras: [String] = []
+        if rest.first == "[" {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            extras = rest[rest.index(after: rest.startIndex)..<close].split(separator: ",").map { $0.trimmingSpaces }
+            guard extras.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isNameCharacter) }) else { return nil }
+            rest = rest[rest.index(after: close)...].drop { $0 == " " || $0 == "\t" }
+        }
+        var marker: String?
+        var url: String?
+        var specText = ""
+        if rest.first == "@" {
+            let after = rest.dropFirst().trimmingSpaces
+            // PEP 508: a marker after a URL must be preceded by whitespace.
+            if let range = after.range(of: " ;") ?? after.range(of: "\t;") {
+                url = after[after.startIndex..<range.lowerBound].trimmingSpaces
+                marker = after[range.upperBound...].trimmingSpaces
+            } else {
+                url = after
+            }
+            guard let url, !url.isEmpty, !url.contains(" ") else { return nil }
+        } else {
+            if let semicolon = rest.firstIndex(of: ";") {
+                marker = rest[rest.index(after: semicolon)...].trimmingSpaces
+                specText = rest[rest.startIndex..<semicolon].trimmingSpaces
+            } else {
+                specText = rest.trimmingSpaces
+            }
+            if specText.hasPrefix("(") {
+                guard specText.hasSuffix(")") else { return nil }
+                specText = String(specText.dropFirst().dropLast())
+            }
+        }
+        if let marker, marker.isEmpty { return nil }
+        guard let specifier = VersionSpecifier(parsing: specText) else { return nil }
+        return Requirement(
+            name: name, normalizedName: normalize(name), extras: extras, specifier: specifier, url: url,
+            marker: marker, wheelVersion: nil, text: text)
+    }
+
+    static func looksLikeReference(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file:")
+            || lower.hasPrefix("git+") || lower.hasPrefix("hg+") || lower.hasPrefix("svn+") || lower.hasPrefix("bzr+")
+        {
+            return true
+        }
+        if lower.hasPrefix(".") || lower.hasPrefix("/") || lower.hasPrefix("~") { return true }
+        let head = lower.split(separator: ";").first.map(String.init) ?? lower
+        return head.contains("/") || head.hasSuffix(".whl") || head.hasSuffix(".tar.gz") || head.hasSuffix(".zip")
+    }
+
+    /// A URL, path or wheel file; the name comes from a wheel file name or `#egg=`.
+    static func parseReference(_ text: String) -> Requirement? {
+        var location = text
+        var marker: String?
+        if let range = text.range(of: " ;") ?? text.range(of: "; ") {
+            location = text[text.startIndex..<range.lowerBound].trimmingSpaces
+            marker = text[range.upperBound...].trimmingSpaces
+        }
+        var name = ""
+        var wheelVersion: Version?
+        if let egg = location.range(of: "#egg=") {
+            name = String(location[egg.upperBound...].prefix { $0 != "&" && $0 != "[" })
+        }
+        let path = location.split(separator: "#").first.map(String.init) ?? location
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        let decoded = file.replacingPercentPlus()
+        if decoded.lowercased().hasSuffix(".whl") {
+            let parts = decoded.dropLast(4).split(separator: "-")
+            if parts.count >= 5 {
+                if name.isEmpty { name = String(parts[0]) }
+                wheelVersion = Version(String(parts[1]))
+            }
+        } else if name.isEmpty, decoded.hasSuffix(".tar.gz") || decoded.hasSuffix(".zip") {
+            let stem = decoded.hasSuffix(".zip") ? decoded.dropLast(4) : decoded.dropLast(7)
+            if let dash = stem.lastIndex(of: "-") {
+                name = String(stem[stem.startIndex..<dash])
+                wheelVersion = Version(String(stem[stem.index(after: dash)...]))
+            }
+        }
+        return Requirement(
+            name: name, normalizedName: normalize(name), extras: [], specifier: VersionSpecifier(), url: location,
+            marker: marker, wheelVersion: wheelVersion, text: text)
+    }
+}
+
+extension String {
+    /// Decodes `%2B` (a `+` in wheel URLs) and `%2b`.
+    func replacingPercentPlus() -> String {
+        guard contains("%") else { return self }
+        return replacingOccurrences(of: "%2B", with: "+").replacingOccurrences(of: "%2b", with: "+")
+    }
+}

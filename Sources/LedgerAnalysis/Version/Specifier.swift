@@ -1,0 +1,112 @@
+/// One PEP 440 version clause such as `==2.5.1`, `>=0.30.0` or `~=2.1`.
+public struct VersionClause: Sendable, Equatable {
+    /// The operator: `==`, `!=`, `<=`, `>=`, `<`, `>`, `~=` or `===`.
+    public var op: String
+    /// The version text (may end in `.*` for `==` and `!=`).
+    public var version: String
+
+    /// Whether `candidate` satisfies this clause (pre-releases allowed, as pip checks installed versions).
+    public func contains(_ candidate: Version) -> Bool {
+        if op == "===" { return candidate.text == version || candidate.description == version }
+        if (op == "==" || op == "!=") && version.hasSuffix(".*") {
+            guard let prefix = Version(String(version.dropLast(2))) else { return false }
+            let matches = candidate.epoch == prefix.epoch
+                && Array(candidate.release.prefix(prefix.release.count)) + Array(
+                    repeating: 0, count: max(0, prefix.release.count - candidate.release.count))
+                    == prefix.release
+            return op == "==" ? matches : !matches
+        }
+        guard let target = Version(version) else { return false }
+        switch op {
+        case "==":
+            return Version.compare(candidate, target, ignoringLocal: target.local == nil) == 0
+        case "!=":
+            return Version.compare(candidate, target, ignoringLocal: target.local == nil) != 0
+        case "<=":
+            return Version.compare(candidate, target, ignoringLocal: true) <= 0
+        case ">=":
+            return Version.compare(candidate, target, ignoringLocal: true) >= 0
+        case "<":
+            guard Version.compare(candidate, target, ignoringLocal: true) < 0 else { return false }
+            // `<V` excludes pre-releases of V itself unless V is one.
+            if !target.isPrerelease, candidate.isPrerelease, candidate.release == target.release { return false }
+            return true
+        case ">":
+            guard Version.compare(candidate, target, ignoringLocal: true) > 0 else { return false }
+            if target.post == nil, candidate.post != nil, candidate.release == target.release { return false }
+            return true
+        case "~=":
+            guard target.release.count >= 2,
+                Version.compare(candidate, target, ignoringLocal: true) >= 0
+            else { return false }
+            let prefix = Array(target.release.dropLast())
+            return Array(candidate.release.prefix(prefix.count)) == prefix
+        default:
+            return false
+        }
+    }
+}
+
+/// A comma-separated set of clauses (`>=0.30.0,<1.0`); empty means any version.
+public struct VersionSpecifier: Sendable, Equatable {
+    /// The clauses, all of which must hold.
+    public var clauses: [VersionClause]
+
+    /// An empty specifier (any version).
+    public init(clauses: [VersionClause] = []) {
+        self.clauses = clauses
+    }
+
+    /// Parses `>=1.0, <2` (whitespace allowed); nil when a clause is malformed.
+    public init?(parsing text: String) {
+        var clauses: [VersionClause] = []
+        for rawPart in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let part = rawPart.trimmingSpaces
+            if part.isEmpty {
+                if text.trimmingSpaces.isEmpty { break }
+                return nil
+            }
+            var op = ""
+            for candidate in ["===", "==", "!=", "<=", ">=", "~=", "<", ">"] where part.hasPrefix(candidate) {
+                op = candidate
+                break
+            }
+            guard !op.isEmpty else { return nil }
+            let version = part.dropFirst(op.count).trimmingSpaces
+            guard !version.isEmpty else { return nil }
+            if op != "===" {
+                let core = version.hasSuffix(".*") ? String(version.dropLast(2)) : version
+                guard Version(core) != nil else { return nil }
+            }
+            clauses.append(VersionClause(op: op, version: version))
+        }
+        self.clauses = clauses
+    }
+
+    /// Whether every clause holds for `candidate`.
+    public func contains(_ candidate: Version) -> Bool { clauses.allSatisfy { $0.contains(candidate) } }
+
+    /// The exact version when the specifier is a single `==V` (no wildcard) or `===V`.
+    public var pinned: Version? {
+        guard clauses.count == 1, clauses[0].op == "==" || clauses[0].op == "===",
+            !clauses[0].version.hasSuffix(".*")
+        else { return nil }
+        return Version(clauses[0].version)
+    }
+
+    /// Whether there are no clauses.
+    public var isEmpty: Bool { clauses.isEmpty }
+
+    /// The clauses as written, joined by commas.
+    public var description: String { clauses.map { $0.op + $0.version }.joined(separator: ",") }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" || first == "\r" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\r" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}
