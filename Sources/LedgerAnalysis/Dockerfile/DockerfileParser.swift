@@ -53,11 +53,9 @@ public enum DockerfileParser {
                 let (body, continues) = stripContinuation(current, escape: escape)
                 // Leading spaces of the arguments are not part of them.
                 var bodyText = Substring(body)
-                if arguments.isEmpty {
-                    let before = bodyText.utf8.count
-                    bodyText = Substring(bodyText.trimmingLeadingSpaces)
-                    column += before - bodyText.utf8.count
-                }
+                let before = bodyText.utf8.count
+                bodyText = Substring(bodyText.trimmingLeadingSpaces)
+                column += before - bodyText.utf8.count
                 if !bodyText.isEmpty {
                     segments.append(Instruction.Segment(offset: arguments.utf8.count, line: lineNumber, column: column))
                     arguments += bodyText
@@ -70,7 +68,7 @@ public enum DockerfileParser {
                     if next.isEmpty || next.utf8.first == UInt8(ascii: "#") { index += 1 } else { break }
                 }
                 guard index < lines.count else { break }
-                if !arguments.isEmpty { arguments += " " }
+                if !arguments.isEmpty, arguments.utf8.last != 32 { arguments += " " }
                 current = lines[index]
                 lineNumber = index + 1
                 column = 0

@@ -94,6 +94,12 @@ public struct Requirement: Sendable, Equatable {
     }
 
     static func looksLikeReference(_ text: String) -> Bool {
+        // `name @ url` and `name[extra] @ url` are PEP 508 requirements, not bare references.
+        if let at = text.firstIndex(of: "@") {
+            let head = text[text.startIndex..<at].trimmingSpaces
+            let name = head.split(separator: "[").first.map(String.init) ?? head
+            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) { return false }
+        }
         let lower = text.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file:")
             || lower.hasPrefix("git+") || lower.hasPrefix("hg+") || lower.hasPrefix("svn+") || lower.hasPrefix("bzr+")

@@ -29,11 +29,11 @@ public struct VersionClause: Sendable, Equatable {
         case "<":
             guard Version.compare(candidate, target, ignoringLocal: true) < 0 else { return false }
             // `<V` excludes pre-releases of V itself unless V is one.
-            if !target.isPrerelease, candidate.isPrerelease, candidate.release == target.release { return false }
+            if !target.isPrerelease, candidate.isPrerelease, sameRelease(candidate, target) { return false }
             return true
         case ">":
             guard Version.compare(candidate, target, ignoringLocal: true) > 0 else { return false }
-            if target.post == nil, candidate.post != nil, candidate.release == target.release { return false }
+            if target.post == nil, candidate.post != nil, sameRelease(candidate, target) { return false }
             return true
         case "~=":
             guard target.release.count >= 2,
@@ -44,6 +44,14 @@ public struct VersionClause: Sendable, Equatable {
         default:
             return false
         }
+    }
+}
+
+/// Whether two versions have the same release segment (`2.6` and `2.6.0` do).
+func sameRelease(_ a: Version, _ b: Version) -> Bool {
+    let count = max(a.release.count, b.release.count)
+    return (0..<count).allSatisfy { index in
+        (index < a.release.count ? a.release[index] : 0) == (index < b.release.count ? b.release[index] : 0)
     }
 }
 
