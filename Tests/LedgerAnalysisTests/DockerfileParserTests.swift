@@ -26,13 +26,19 @@ import Testing
             text: "ARG TAG=2.5.1\nFROM pytorch/pytorch:${TAG}-cuda12.4-cudnn9-devel AS build\nFROM build AS final\n"
                 + "COPY --from=build --chown=1000 /wheels /wheels\n",
             instructions: [
-                "ARG@1: TAG=2.5.1", "FROM@2: pytorch/pytorch:${TAG}-cuda12.4-cudnn9-devel AS build", "FROM@3: build AS final",
+                "ARG@1: TAG=2.5.1", "FROM@2: pytorch/pytorch:${TAG}-cuda12.4-cudnn9-devel AS build",
+                "FROM@3: build AS final",
                 "COPY@4: /wheels /wheels",
             ]),
         Case(
             name: "exec form and heredoc",
-            text: "FROM ubuntu:22.04\nRUN [\"pip\", \"install\", \"torch>=2\"]\nRUN <<EOF\npip install numpy\nEOF\nCMD [\"bash\"]\n",
-            instructions: ["FROM@1: ubuntu:22.04", "RUN@2: [\"pip\", \"install\", \"torch>=2\"]", "RUN@3: <<EOF", "CMD@6: [\"bash\"]"]),
+            text:
+                "FROM ubuntu:22.04\nRUN [\"pip\", \"install\", \"torch>=2\"]\n"
+                + "RUN <<EOF\npip install numpy\nEOF\nCMD [\"bash\"]\n",
+            instructions: [
+                "FROM@1: ubuntu:22.04", "RUN@2: [\"pip\", \"install\", \"torch>=2\"]", "RUN@3: <<EOF",
+                "CMD@6: [\"bash\"]",
+            ]),
         Case(
             name: "lower-case keywords and CRLF",
             text: "from python:3.11\r\nrun pip install -r requirements.txt\r\n",
@@ -42,7 +48,9 @@ import Testing
             text: "FROM python:3.11\nINSTALL torch\nRUN <<EOT\npip install numpy\n",
             instructions: ["FROM@1: python:3.11", "RUN@3: <<EOT"],
             findings: ["syntax.dockerfile@2", "syntax.dockerfile@3"]),
-        Case(name: "no FROM", text: "RUN echo hi\n", instructions: ["RUN@1: echo hi"], findings: ["syntax.dockerfile@1"]),
+        Case(
+            name: "no FROM", text: "RUN echo hi\n", instructions: ["RUN@1: echo hi"],
+            findings: ["syntax.dockerfile@1"]),
     ]
 
     @Test(arguments: cases)
@@ -53,7 +61,8 @@ import Testing
     }
 
     @Test func flagsAndHeredocBody() throws {
-        let text = "FROM --platform=linux/amd64 python:3.11\nRUN --mount=type=cache,target=/root/.cache <<-EOF\n"
+        let text =
+            "FROM --platform=linux/amd64 python:3.11\nRUN --mount=type=cache,target=/root/.cache <<-EOF\n"
             + "\tpip install torch==2.5.1\n\tEOF\n"
         let dockerfile = DockerfileParser.parse(text, path: "Dockerfile")
         #expect(dockerfile.instructions[0].flags == ["--platform=linux/amd64"])
@@ -93,7 +102,8 @@ import Testing
             && PIP_NO_CACHE_DIR=1 mamba install numpy==1.26.4 \
             && pip download torch && pip3.11 install --no-build-isolation flash-attn
             """
-        let installs = InstallExtractor.installs(in: ShellTokenizer.commands(in: script, variables: [:]), variables: [:])
+        let installs = InstallExtractor.installs(
+            in: ShellTokenizer.commands(in: script, variables: [:]), variables: [:])
         #expect(installs.map(\.tool.rawValue) == ["pip", "pip", "uv", "conda", "conda", "pip"])
         #expect(installs[0].packages.map(\.requirement.text) == ["torch==2.5.1"])
         #expect(installs[0].indexURL?.text == "https://download.pytorch.org/whl/cu124")

@@ -26,8 +26,11 @@ import Testing
         let report = try Analyzer.analyze(context: context)
         let errors = report.findings.filter { $0.severity == .error }
         #expect(errors.map(\.rule) == [RuleID.visionPair])
-        #expect(errors.first?.fix == Fix(rule: RuleID.visionPair, kind: .pin, file: "requirements.txt", line: 2,
-                                         before: "torchvision==0.21.0", after: "torchvision==0.20.1"))
+        #expect(
+            errors.first?.fix
+                == Fix(
+                    rule: RuleID.visionPair, kind: .pin, file: "requirements.txt", line: 2,
+                    before: "torchvision==0.21.0", after: "torchvision==0.20.1"))
         let applied = try FixApplier.apply(errors.compactMap(\.fix), inContext: context)
         #expect(applied.count == 1)
         #expect(applied.first?.diff.contains("-torchvision==0.21.0\n+torchvision==0.20.1") == true)
@@ -49,7 +52,9 @@ import Testing
         ])
         defer { try? FileManager.default.removeItem(atPath: context) }
         try Data([0x74, 0x6F, 0x00, 0x01, 0xFF]).write(to: URL(fileURLWithPath: context + "/requirements.txt"))
-        #expect(throws: AnalysisError(file: "requirements.txt", reason: "is a binary file (NUL byte at offset 2), not text")) {
+        #expect(
+            throws: AnalysisError(file: "requirements.txt", reason: "is a binary file (NUL byte at offset 2), not text")
+        ) {
             try Analyzer.analyze(context: context)
         }
         try Data([0x74, 0x6F, 0x72, 0xC3, 0x28]).write(to: URL(fileURLWithPath: context + "/requirements.txt"))
@@ -67,8 +72,9 @@ import Testing
             "extra/requirements.txt": "torchvision==0.20.1\n",
         ])
         defer { try? FileManager.default.removeItem(atPath: context) }
-        let report = try Analyzer.analyze(context: context, extraRequirements: ["extra/requirements.txt"],
-                                          buildArgs: ["TORCH": "2.5.1"])
+        let report = try Analyzer.analyze(
+            context: context, extraRequirements: ["extra/requirements.txt"],
+            buildArgs: ["TORCH": "2.5.1"])
         #expect(report.baseImage == "pytorch/pytorch:2.5.1-cuda12.1-cudnn9-runtime")
         #expect(report.requirementFiles == ["extra/requirements.txt"])
         #expect(report.pins == ["torchvision": "0.20.1"])

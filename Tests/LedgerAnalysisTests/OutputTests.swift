@@ -5,10 +5,12 @@ import Testing
 
 @Suite struct OutputTests {
     static let findings = [
-        Finding(rule: RuleID.visionPair, severity: .error, message: "torchvision 0.21.0 needs torch==2.6.0",
-                file: "requirements.txt", line: 2,
-                fix: Fix(rule: RuleID.visionPair, kind: .pin, file: "requirements.txt", line: 2,
-                         before: "torchvision==0.21.0", after: "torchvision==0.20.1")),
+        Finding(
+            rule: RuleID.visionPair, severity: .error, message: "torchvision 0.21.0 needs torch==2.6.0",
+            file: "requirements.txt", line: 2,
+            fix: Fix(
+                rule: RuleID.visionPair, kind: .pin, file: "requirements.txt", line: 2,
+                before: "torchvision==0.21.0", after: "torchvision==0.20.1")),
         Finding(rule: RuleID.floatingTag, severity: .warning, message: "`python` floats", file: "Dockerfile", line: 1),
         Finding(rule: RuleID.requirementsMissing, severity: .info, message: "no line", file: "Dockerfile", line: nil),
     ]
@@ -33,7 +35,8 @@ import Testing
             #expect((result["message"] as? [String: Any])?["text"] as? String == finding.message)
             let index = try #require(result["ruleIndex"] as? Int)
             #expect(rules[index]["id"] as? String == finding.rule)
-            let location = try #require((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+            let location = try #require(
+                (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
             #expect((location["artifactLocation"] as? [String: Any])?["uri"] as? String == finding.file)
             let region = location["region"] as? [String: Any]
             #expect(region?["startLine"] as? Int == finding.line)
@@ -46,37 +49,50 @@ import Testing
 
     @Test func textFormat() {
         let text = ReportRenderer.text(Array(Self.findings.prefix(2)))
-        #expect(text == """
-            requirements.txt:2: error: torchvision 0.21.0 needs torch==2.6.0 [pair.torchvision]
-                fix (pin): requirements.txt:2: torchvision==0.20.1
-            Dockerfile:1: warning: `python` floats [image.floating-tag]
+        #expect(
+            text == """
+                requirements.txt:2: error: torchvision 0.21.0 needs torch==2.6.0 [pair.torchvision]
+                    fix (pin): requirements.txt:2: torchvision==0.20.1
+                Dockerfile:1: warning: `python` floats [image.floating-tag]
 
-            """)
+                """)
     }
 
     @Test func jsonFindingShape() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(Array(Self.findings.suffix(2))), as: UTF8.self)
-        #expect(json == #"[{"file":"Dockerfile","line":1,"message":"`python` floats","rule":"image.floating-tag","severity":"warning"},"#
-            + #"{"file":"Dockerfile","line":null,"message":"no line","rule":"input.requirements-missing","severity":"info"}]"#)
+        #expect(
+            json
+                == #"[{"file":"Dockerfile","line":1,"message":"`python` floats","rule":"image.floating-tag","#
+                + #""severity":"warning"},"#
+                + #"{"file":"Dockerfile","line":null,"message":"no line","rule":"input.requirements-missing","#
+                + #""severity":"info"}]"#
+        )
         let fix = String(decoding: try encoder.encode(Self.findings[0].fix), as: UTF8.self)
-        #expect(fix == #"{"after":"torchvision==0.20.1","before":"torchvision==0.21.0","file":"requirements.txt","kind":"pin","line":2,"rule":"pair.torchvision"}"#)
+        #expect(
+            fix
+                == #"{"after":"torchvision==0.20.1","before":"torchvision==0.21.0","file":"requirements.txt","#
+                + #""kind":"pin","#
+                + #""line":2,"rule":"pair.torchvision"}"#
+        )
     }
 
     @Test func diffOfAFix() throws {
         let fix = try #require(Self.findings[0].fix)
-        #expect(UnifiedDiff.diff(of: fix) == """
-            --- a/requirements.txt
-            +++ b/requirements.txt
-            @@ -2,1 +2,1 @@
-            -torchvision==0.21.0
-            +torchvision==0.20.1
+        #expect(
+            UnifiedDiff.diff(of: fix) == """
+                --- a/requirements.txt
+                +++ b/requirements.txt
+                @@ -2,1 +2,1 @@
+                -torchvision==0.21.0
+                +torchvision==0.20.1
 
-            """)
+                """)
         let old = (1...10).map { "line \($0)" }
         var new = old
         new[4] = "changed"
-        #expect(UnifiedDiff.diff(old: old, new: new, path: "f").hasPrefix("--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n line 2\n"))
+        #expect(
+            UnifiedDiff.diff(old: old, new: new, path: "f").hasPrefix("--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n line 2\n"))
     }
 }

@@ -18,7 +18,8 @@ import Testing
         Case(line: "torch==2.5.1+cu124", name: "torch", spec: "==2.5.1+cu124"),
         Case(line: "torchvision >= 0.20, < 0.21", name: "torchvision", spec: ">=0.20,<0.21"),
         Case(line: "transformers[torch,sentencepiece]>=4.46,<5", name: "transformers", spec: ">=4.46,<5"),
-        Case(line: "numpy<2; python_version >= \"3.9\"", name: "numpy", spec: "<2", marker: "python_version >= \"3.9\""),
+        Case(
+            line: "numpy<2; python_version >= \"3.9\"", name: "numpy", spec: "<2", marker: "python_version >= \"3.9\""),
         Case(line: "Flash_Attn==2.7.4.post1", name: "Flash_Attn", spec: "==2.7.4.post1"),
         Case(line: "accelerate", name: "accelerate", spec: ""),
         Case(line: "deepspeed (>=0.15)", name: "deepspeed", spec: ">=0.15"),
@@ -27,13 +28,16 @@ import Testing
             url: "git+https://github.com/NVIDIA/apex.git@24.04.01"),
         Case(
             line:
-                "https://github.com/Dao-AILab/flash-attention/releases/download/v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl",
+                "https://github.com/Dao-AILab/flash-attention/releases/download/v2.7.4.post1/"
+                    + "flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl",
             name: "flash_attn", spec: "",
             url:
-                "https://github.com/Dao-AILab/flash-attention/releases/download/v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl"
+                "https://github.com/Dao-AILab/flash-attention/releases/download/v2.7.4.post1/"
+                    + "flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl"
         ),
-        Case(line: "./wheels/custom_ops-0.1.0-py3-none-any.whl", name: "custom_ops", spec: "",
-             url: "./wheels/custom_ops-0.1.0-py3-none-any.whl"),
+        Case(
+            line: "./wheels/custom_ops-0.1.0-py3-none-any.whl", name: "custom_ops", spec: "",
+            url: "./wheels/custom_ops-0.1.0-py3-none-any.whl"),
     ]
 
     @Test(arguments: cases)
@@ -70,7 +74,9 @@ import Testing
             not a requirement!
             <<<<<<< HEAD
             """
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ($0.offset + 1, $0.element) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+            ($0.offset + 1, $0.element)
+        }
         let document = RequirementsParser.parse(lines: lines, path: "requirements.txt", isConstraint: false)
         #expect(document.indexURL?.url == "https://download.pytorch.org/whl/cu124")
         #expect(document.indexURL?.line == 2)

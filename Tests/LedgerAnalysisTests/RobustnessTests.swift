@@ -14,7 +14,9 @@ import Testing
             let text = String(decoding: bytes, as: UTF8.self)
             let dockerfile = DockerfileParser.parse(text, path: "Dockerfile")
             #expect(dockerfile.lines.count <= text.utf8.count + 1)
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ($0.offset + 1, $0.element) }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+                ($0.offset + 1, $0.element)
+            }
             _ = RequirementsParser.parse(lines: lines, path: "r.txt", isConstraint: false)
             _ = ShellTokenizer.commands(in: text, variables: ["A": "1"])
             _ = Marker.evaluate(text)
@@ -47,7 +49,9 @@ import Testing
         // Ten times the input may take at most ~30 times as long (noise on a shared machine), never quadratic (100x).
         #expect(largeTime < smallTime * 30 + .milliseconds(200))
         // One RUN continued over many lines.
-        let continued = "FROM python:3.11\nRUN pip install \\\n" + String(repeating: "    numpy==1.26.4 \\\n", count: 20_000) + "    scipy\n"
+        let continued =
+            "FROM python:3.11\nRUN pip install \\\n" + String(repeating: "    numpy==1.26.4 \\\n", count: 20_000)
+            + "    scipy\n"
         let continuedTime = try clock.measure {
             _ = try Analyzer.analyze(dockerfileText: continued, path: "Dockerfile", files: files, readSources: false)
         }

@@ -17,74 +17,114 @@ import Testing
     }
 
     static func requirements(_ text: String, base: String = "python:3.11-slim") -> [String: String] {
-        ["Dockerfile": "FROM \(base)\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
-         "requirements.txt": text]
+        [
+            "Dockerfile": "FROM \(base)\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+            "requirements.txt": text,
+        ]
     }
 
     static let cases: [Case] = [
-        Case(rule: RuleID.mergeConflict, severity: .error,
-             fires: requirements("torch==2.5.1\n<<<<<<< HEAD\nnumpy\n=======\nscipy\n>>>>>>> main\n"),
-             nearMiss: requirements("torch==2.5.1\n# ======= pinned below =======\nnumpy\n")),
-        Case(rule: RuleID.requirementSyntax, severity: .error,
-             fires: requirements("torch=2.5.1\n"), nearMiss: requirements("torch == 2.5.1\n")),
-        Case(rule: RuleID.dockerfileSyntax, severity: .error,
-             fires: ["Dockerfile": "FORM python:3.11\nRUN echo\n"], nearMiss: ["Dockerfile": "from python:3.11\nrun echo\n"]),
-        Case(rule: RuleID.requirementsMissing, severity: .warning,
-             fires: pip("python:3.11", "pip install -r /opt/req.txt"),
-             nearMiss: ["Dockerfile": "FROM python:3.11\nCOPY req.txt /opt/req.txt\nRUN pip install -r /opt/req.txt\n",
-                        "req.txt": "numpy\n"]),
-        Case(rule: RuleID.visionPair, severity: .error,
-             fires: requirements("torch==2.5.1\ntorchvision==0.21.0\n"),
-             nearMiss: requirements("torch==2.5.1\ntorchvision==0.20.1\n")),
-        Case(rule: RuleID.audioPair, severity: .error,
-             fires: pip("python:3.11", "pip install torch==2.6.0 torchaudio==2.5.1"),
-             nearMiss: pip("python:3.11", "pip install torch==2.13.0 torchaudio==2.11.0")),
-        Case(rule: RuleID.unknownRelease, severity: .error,
-             fires: pip("python:3.11", "pip install torch==2.5.2"), nearMiss: pip("python:3.11", "pip install torch==2.11.0")),
-        Case(rule: RuleID.indexMissingBuild, severity: .error,
-             fires: pip("python:3.11", "pip install torch==2.6.0 --index-url https://download.pytorch.org/whl/cu121"),
-             nearMiss: pip("python:3.11", "pip install torch==2.6.0 --index-url https://download.pytorch.org/whl/cu124")),
-        Case(rule: RuleID.localVariant, severity: .error,
-             fires: requirements("-f https://download.pytorch.org/whl/torch_stable.html\ntorch==2.5.1+cu124\ntorchvision==0.20.1+cu121\n"),
-             nearMiss: requirements("-f https://download.pytorch.org/whl/torch_stable.html\ntorch==2.5.1+cu124\ntorchvision==0.20.1+cu124\n")),
-        Case(rule: RuleID.extensionNvcc, severity: .error,
-             fires: pip("nvidia/cuda:11.8.0-devel-ubuntu22.04",
-                        "pip install torch==2.5.1 --index-url https://download.pytorch.org/whl/cu124",
-                        "pip install flash-attn --no-build-isolation"),
-             nearMiss: pip("nvidia/cuda:12.6.3-devel-ubuntu22.04",
-                           "pip install torch==2.5.1 --index-url https://download.pytorch.org/whl/cu124",
-                           "pip install flash-attn --no-build-isolation")),
-        Case(rule: RuleID.impossibleTag, severity: .error,
-             fires: pip("pytorch/pytorch:2.3.1-cuda12.1-cudnn9-runtime", "pip install numpy"),
-             nearMiss: pip("pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime", "pip install numpy")),
-        Case(rule: RuleID.torchReplaced, severity: .warning,
-             fires: pip("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", "pip install torch==2.6.0"),
-             nearMiss: pip("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", "pip install torch==2.5.1 numpy")),
-        Case(rule: RuleID.ngcPrerelease, severity: .error,
-             fires: pip("nvcr.io/nvidia/pytorch:25.05-py3", "pip install torch==2.8.0"),
-             nearMiss: pip("nvcr.io/nvidia/pytorch:25.05-py3", "pip install 'torch>=2.0' transformers")),
-        Case(rule: RuleID.orderUnpinned, severity: .error,
-             fires: pip("python:3.11", "pip install torchvision", "pip install torch==2.5.1"),
-             nearMiss: pip("python:3.11", "pip install torch==2.5.1 torchvision")),
-        Case(rule: RuleID.unquotedSpecifier, severity: .error,
-             fires: pip("python:3.11", "pip install \"numpy\" torch>=2.0"),
-             nearMiss: pip("python:3.11", "pip install \"torch>=2.0\" 2>/dev/null", "[\"pip\", \"install\", \"numpy>=1.26\"]")),
-        Case(rule: RuleID.wheelABI, severity: .error,
-             fires: pip("python:3.11", "pip install torch==2.6.0 https://github.com/Dao-AILab/flash-attention/releases/download/"
-                        + "v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl"),
-             nearMiss: pip("python:3.11", "pip install torch==2.5.1 https://github.com/Dao-AILab/flash-attention/releases/"
-                           + "download/v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl")),
-        Case(rule: RuleID.fullyShard, severity: .error,
-             fires: requirements("torch==2.5.1\n").merging(
-                ["train.py": "from torch.distributed.fsdp import (\n    fully_shard,\n    MixedPrecisionPolicy,\n)\n"]) { $1 },
-             nearMiss: requirements("torch==2.5.1\n").merging(
+        Case(
+            rule: RuleID.mergeConflict, severity: .error,
+            fires: requirements("torch==2.5.1\n<<<<<<< HEAD\nnumpy\n=======\nscipy\n>>>>>>> main\n"),
+            nearMiss: requirements("torch==2.5.1\n# ======= pinned below =======\nnumpy\n")),
+        Case(
+            rule: RuleID.requirementSyntax, severity: .error,
+            fires: requirements("torch=2.5.1\n"), nearMiss: requirements("torch == 2.5.1\n")),
+        Case(
+            rule: RuleID.dockerfileSyntax, severity: .error,
+            fires: ["Dockerfile": "FORM python:3.11\nRUN echo\n"],
+            nearMiss: ["Dockerfile": "from python:3.11\nrun echo\n"]),
+        Case(
+            rule: RuleID.requirementsMissing, severity: .warning,
+            fires: pip("python:3.11", "pip install -r /opt/req.txt"),
+            nearMiss: [
+                "Dockerfile": "FROM python:3.11\nCOPY req.txt /opt/req.txt\nRUN pip install -r /opt/req.txt\n",
+                "req.txt": "numpy\n",
+            ]),
+        Case(
+            rule: RuleID.visionPair, severity: .error,
+            fires: requirements("torch==2.5.1\ntorchvision==0.21.0\n"),
+            nearMiss: requirements("torch==2.5.1\ntorchvision==0.20.1\n")),
+        Case(
+            rule: RuleID.audioPair, severity: .error,
+            fires: pip("python:3.11", "pip install torch==2.6.0 torchaudio==2.5.1"),
+            nearMiss: pip("python:3.11", "pip install torch==2.13.0 torchaudio==2.11.0")),
+        Case(
+            rule: RuleID.unknownRelease, severity: .error,
+            fires: pip("python:3.11", "pip install torch==2.5.2"),
+            nearMiss: pip("python:3.11", "pip install torch==2.11.0")),
+        Case(
+            rule: RuleID.indexMissingBuild, severity: .error,
+            fires: pip("python:3.11", "pip install torch==2.6.0 --index-url https://download.pytorch.org/whl/cu121"),
+            nearMiss: pip(
+                "python:3.11", "pip install torch==2.6.0 --index-url https://download.pytorch.org/whl/cu124")),
+        Case(
+            rule: RuleID.localVariant, severity: .error,
+            fires: requirements(
+                "-f https://download.pytorch.org/whl/torch_stable.html\ntorch==2.5.1+cu124\ntorchvision==0.20.1+cu121\n"
+            ),
+            nearMiss: requirements(
+                "-f https://download.pytorch.org/whl/torch_stable.html\ntorch==2.5.1+cu124\ntorchvision==0.20.1+cu124\n"
+            )),
+        Case(
+            rule: RuleID.extensionNvcc, severity: .error,
+            fires: pip(
+                "nvidia/cuda:11.8.0-devel-ubuntu22.04",
+                "pip install torch==2.5.1 --index-url https://download.pytorch.org/whl/cu124",
+                "pip install flash-attn --no-build-isolation"),
+            nearMiss: pip(
+                "nvidia/cuda:12.6.3-devel-ubuntu22.04",
+                "pip install torch==2.5.1 --index-url https://download.pytorch.org/whl/cu124",
+                "pip install flash-attn --no-build-isolation")),
+        Case(
+            rule: RuleID.impossibleTag, severity: .error,
+            fires: pip("pytorch/pytorch:2.3.1-cuda12.1-cudnn9-runtime", "pip install numpy"),
+            nearMiss: pip("pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime", "pip install numpy")),
+        Case(
+            rule: RuleID.torchReplaced, severity: .warning,
+            fires: pip("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", "pip install torch==2.6.0"),
+            nearMiss: pip("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", "pip install torch==2.5.1 numpy")),
+        Case(
+            rule: RuleID.ngcPrerelease, severity: .error,
+            fires: pip("nvcr.io/nvidia/pytorch:25.05-py3", "pip install torch==2.8.0"),
+            nearMiss: pip("nvcr.io/nvidia/pytorch:25.05-py3", "pip install 'torch>=2.0' transformers")),
+        Case(
+            rule: RuleID.orderUnpinned, severity: .error,
+            fires: pip("python:3.11", "pip install torchvision", "pip install torch==2.5.1"),
+            nearMiss: pip("python:3.11", "pip install torch==2.5.1 torchvision")),
+        Case(
+            rule: RuleID.unquotedSpecifier, severity: .error,
+            fires: pip("python:3.11", "pip install \"numpy\" torch>=2.0"),
+            nearMiss: pip(
+                "python:3.11", "pip install \"torch>=2.0\" 2>/dev/null", "[\"pip\", \"install\", \"numpy>=1.26\"]")),
+        Case(
+            rule: RuleID.wheelABI, severity: .error,
+            fires: pip(
+                "python:3.11",
+                "pip install torch==2.6.0 https://github.com/Dao-AILab/flash-attention/releases/download/"
+                    + "v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl"),
+            nearMiss: pip(
+                "python:3.11",
+                "pip install torch==2.5.1 https://github.com/Dao-AILab/flash-attention/releases/"
+                    + "download/v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-"
+                        + "cp311-cp311-linux_x86_64.whl"
+            )),
+        Case(
+            rule: RuleID.fullyShard, severity: .error,
+            fires: requirements("torch==2.5.1\n").merging(
+                ["train.py": "from torch.distributed.fsdp import (\n    fully_shard,\n    MixedPrecisionPolicy,\n)\n"])
+            { $1 },
+            nearMiss: requirements("torch==2.5.1\n").merging(
                 ["train.py": "from torch.distributed._composable.fsdp import fully_shard\n"]) { $1 }),
-        Case(rule: RuleID.floatingTag, severity: .warning,
-             fires: ["Dockerfile": "FROM python\nRUN echo\n"],
-             nearMiss: ["Dockerfile": "FROM python:3.11-slim AS base\nFROM base\nRUN echo\n"]),
-        Case(rule: RuleID.hubFloor, severity: .error,
-             fires: requirements("transformers==4.56.1\nhuggingface-hub==0.33.0\n"),
-             nearMiss: requirements("transformers==4.56.1\nhuggingface_hub==0.34.0\n")),
+        Case(
+            rule: RuleID.floatingTag, severity: .warning,
+            fires: ["Dockerfile": "FROM python\nRUN echo\n"],
+            nearMiss: ["Dockerfile": "FROM python:3.11-slim AS base\nFROM base\nRUN echo\n"]),
+        Case(
+            rule: RuleID.hubFloor, severity: .error,
+            fires: requirements("transformers==4.56.1\nhuggingface-hub==0.33.0\n"),
+            nearMiss: requirements("transformers==4.56.1\nhuggingface_hub==0.34.0\n")),
     ]
 
     @Test(arguments: cases)
@@ -122,8 +162,10 @@ import Testing
 
     @Test func unverifiedFactsOnlyWarn() throws {
         // nvcc 11.8 against PyPI's default torch 2.5.1 build: its CUDA (12.4) is unverified memory.
-        let report = try Fixture.analyze(Self.pip("nvidia/cuda:11.8.0-devel-ubuntu22.04", "pip install torch==2.5.1",
-                                                  "pip install flash-attn --no-build-isolation"))
+        let report = try Fixture.analyze(
+            Self.pip(
+                "nvidia/cuda:11.8.0-devel-ubuntu22.04", "pip install torch==2.5.1",
+                "pip install flash-attn --no-build-isolation"))
         let finding = report.findings.first { $0.rule == RuleID.extensionNvcc }
         #expect(finding?.severity == .warning)
         // NGC 22.12's torch is from memory: replacing it warns.

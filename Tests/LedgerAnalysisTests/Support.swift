@@ -31,7 +31,8 @@ enum Fixture {
         let root = try temporaryFolder()
         for (name, text) in files {
             let url = URL(fileURLWithPath: root).appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
         return root

@@ -17,8 +17,9 @@ public enum Analyzer {
         let files = ContextFiles(root: context)
         let path = files.relative(dockerfile)
         let text = try files.readText(path, name: dockerfile)
-        return try analyze(dockerfileText: text, path: path, files: files, extraRequirements: extraRequirements,
-                           buildArgs: buildArgs)
+        return try analyze(
+            dockerfileText: text, path: path, files: files, extraRequirements: extraRequirements,
+            buildArgs: buildArgs)
     }
 
     /// Analyzes Dockerfile text already read (the benchmark and tests call this directly).
@@ -41,8 +42,9 @@ public enum Analyzer {
                 builder.stages[builder.stages.count - 1].steps.append(step)
             }
         }
-        var rules = RuleContext(dockerfile: dockerfile, stages: builder.stages, files: files,
-                                fileLines: builder.fileLines, readSources: readSources)
+        var rules = RuleContext(
+            dockerfile: dockerfile, stages: builder.stages, files: files,
+            fileLines: builder.fileLines, readSources: readSources)
         rules.findings = dockerfile.findings + builder.findings
         rules.runAll()
         return AnalysisReport(

@@ -24,15 +24,25 @@ struct ContextFiles {
         return standardized.hasPrefix(rootPath) ? String(standardized.dropFirst(rootPath.count)) : standardized
     }
 
-    func exists(_ relative: String) -> Bool {
+    /// Remembers what each path is (a file, a folder, nothing): a large Dockerfile asks about the same few paths.
+    final class KindCache {
+        var kinds: [String: Int] = [:]
+    }
+    let cache = KindCache()
+
+    /// 0 nothing, 1 file, 2 folder.
+    func kind(_ relative: String) -> Int {
+        if let known = cache.kinds[relative] { return known }
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: absolute(relative), isDirectory: &isDirectory) && !isDirectory.boolValue
+        let found = FileManager.default.fileExists(atPath: absolute(relative), isDirectory: &isDirectory)
+        let kind = found ? (isDirectory.boolValue ? 2 : 1) : 0
+        if cache.kinds.count < 100_000 { cache.kinds[relative] = kind }
+        return kind
     }
 
-    func isDirectory(_ relative: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: absolute(relative), isDirectory: &isDirectory) && isDirectory.boolValue
-    }
+    func exists(_ relative: String) -> Bool { kind(relative) == 1 }
+
+    func isDirectory(_ relative: String) -> Bool { kind(relative) == 2 }
 
     /// Reads a text file, refusing missing, binary and non-UTF-8 files with an error naming `name`.
     func readText(_ relative: String, name: String? = nil) throws -> String {
@@ -83,8 +93,9 @@ struct ContextFiles {
 
     /// Python sources under the context (bounded), for rules that read imports.
     func pythonSources(limit: Int = 2000) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey], options: [.skipsHiddenFiles])
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey], options: [.skipsHiddenFiles])
         else { return [] }
         let skipped: Set<String> = ["node_modules", "venv", "__pycache__", "site-packages", "build", "dist"]
         var found: [String] = []

@@ -6,10 +6,21 @@ struct MappedScript {
     var segments: [Instruction.Segment]
     /// Whether offsets map to exact columns (false inside `bash -c '…'`).
     var exact = true
+    /// The text's UTF-8 bytes (computed once: many installs in one RUN must not copy it each time).
+    let bytes: [UInt8]
+
+    init(text: String, segments: [Instruction.Segment], exact: Bool = true) {
+        self.text = text
+        self.segments = segments
+        self.exact = exact
+        self.bytes = Array(text.utf8)
+    }
 
     func location(_ offset: Int) -> (line: Int, column: Int) {
-        Instruction(keyword: "", flags: [], arguments: "", line: segments.first?.line ?? 1, segments: segments,
-                    heredocs: []).location(ofArgumentOffset: offset)
+        Instruction(
+            keyword: "", flags: [], arguments: "", line: segments.first?.line ?? 1, segments: segments,
+            heredocs: []
+        ).location(ofArgumentOffset: offset)
     }
 }
 
@@ -25,12 +36,14 @@ extension StageBuilder {
         let arguments = instruction.arguments
         if arguments.hasPrefix("["), let array = try? JSONDecoder().decode([String].self, from: Data(arguments.utf8)) {
             // Exec form: each element is one word; a shell with `-c` runs its script.
-            if array.count >= 3, ["sh", "bash", "/bin/sh", "/bin/bash"].contains(array[0]), let c = array.firstIndex(of: "-c"),
+            if array.count >= 3, ["sh", "bash", "/bin/sh", "/bin/bash"].contains(array[0]),
+                let c = array.firstIndex(of: "-c"),
                 c + 1 < array.count
             {
                 scripts.append(MappedScript(text: array[c + 1], segments: instruction.segments, exact: false))
             } else {
-                let quoted = array.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+                let quoted = array.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
+                    separator: " ")
                 scripts.append(MappedScript(text: quoted, segments: instruction.segments, exact: false))
             }
         } else {
@@ -62,9 +75,11 @@ extension StageBuilder {
             if words.contains(where: { $0.hasPrefix("PIP_CONSTRAINT=") && $0.count == 15 }) {
                 stages[stage].unsetsPipConstraint = true
             }
-            if words.contains("install"), words.contains(where: {
-                $0.hasPrefix("cuda-nvcc") || $0.hasPrefix("cuda-toolkit") || $0.hasPrefix("cuda-compiler")
-            }) {
+            if words.contains("install"),
+                words.contains(where: {
+                    $0.hasPrefix("cuda-nvcc") || $0.hasPrefix("cuda-toolkit") || $0.hasPrefix("cuda-compiler")
+                })
+            {
                 stages[stage].installsNvcc = true
             }
             // `bash -c '…'`: analyze the inner script (lines map to the word's line).
@@ -74,11 +89,13 @@ extension StageBuilder {
                 let word = command.words[c + 1]
                 let location = script.location(word.start)
                 let inner = MappedScript(
-                    text: word.text, segments: [Instruction.Segment(offset: 0, line: location.line, column: 0)], exact: false)
+                    text: word.text, segments: [Instruction.Segment(offset: 0, line: location.line, column: 0)],
+                    exact: false)
                 try analyzeScript(inner, instruction: instruction, stage: stage, depth: depth + 1)
                 continue
             }
-            let setupBuild = words.count >= 3 && words[1] == "setup.py"
+            let setupBuild =
+                words.count >= 3 && words[1] == "setup.py"
                 && ["install", "develop", "build_ext", "bdist_wheel"].contains(words[2])
             guard let install = InstallExtractor.install(in: command.words) else {
                 if setupBuild {
@@ -92,10 +109,13 @@ extension StageBuilder {
                 let location = script.location(glued.start)
                 let end = script.location(max(glued.start, glued.end - 1))
                 guard location.line == end.line else { continue }
-                let written = String(decoding: Array(script.text.utf8)[glued.start..<glued.end], as: UTF8.self)
+                let written = String(
+                    decoding: script.bytes[glued.start..<min(glued.end, script.bytes.count)], as: UTF8.self)
                 let package = glued.wordIndex < command.words.count ? command.words[glued.wordIndex].text : written
-                stages[stage].glued.append(GluedSpecifier(line: location.line, column: location.column, written: written,
-                                                          package: package))
+                stages[stage].glued.append(
+                    GluedSpecifier(
+                        line: location.line, column: location.column, written: written,
+                        package: package))
             }
             try addStep(install, script: script, instruction: instruction, stage: stage)
         }
@@ -106,22 +126,26 @@ extension StageBuilder {
         return stepCounter
     }
 
-    mutating func addStep(_ install: PackageInstall, script: MappedScript, instruction: Instruction, stage: Int) throws {
+    mutating func addStep(_ install: PackageInstall, script: MappedScript, instruction: Instruction, stage: Int) throws
+    {
         var step = InstallStep(order: nextOrder(), line: instruction.line, tool: install.tool)
-        let bytes = Array(script.text.utf8)
+        let bytes = script.bytes
         let path = dockerfile.path
         for package in install.packages {
             let location = script.location(package.word.start)
             var written = ""
             var column = -1
-            if script.exact, package.word.end <= bytes.count, script.location(max(package.word.start, package.word.end - 1)).line == location.line {
+            if script.exact, package.word.end <= bytes.count,
+                script.location(max(package.word.start, package.word.end - 1)).line == location.line
+            {
                 written = String(decoding: bytes[package.word.start..<package.word.end], as: UTF8.self)
                 column = location.column
             }
-            step.sites.append(RequirementSite(
-                requirement: package.requirement, file: path, line: location.line,
-                lineText: dockerfile.lineText(location.line), written: written, column: column, isConstraint: false,
-                applies: package.requirement.marker.map(Marker.evaluate) ?? true))
+            step.sites.append(
+                RequirementSite(
+                    requirement: package.requirement, file: path, line: location.line,
+                    lineText: dockerfile.lineText(location.line), written: written, column: column, isConstraint: false,
+                    applies: package.requirement.marker.map(Marker.evaluate) ?? true))
         }
         let variables = stages[stage].variables.merging(install.assignments) { $1 }
         func option(_ word: ShellWord) -> IndexOption {
@@ -131,7 +155,9 @@ extension StageBuilder {
         step.extraIndexURLs = install.extraIndexURLs.map(option)
         step.findLinks = install.findLinks
         step.noIndex = install.noIndex
-        if step.indexURL == nil, let url = variables["PIP_INDEX_URL"] ?? variables["UV_INDEX_URL"] ?? variables["UV_DEFAULT_INDEX"] {
+        if step.indexURL == nil,
+            let url = variables["PIP_INDEX_URL"] ?? variables["UV_INDEX_URL"] ?? variables["UV_DEFAULT_INDEX"]
+        {
             step.indexURL = IndexOption(url: url, file: path, line: instruction.line)
         }
         for name in ["PIP_EXTRA_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX"] {
@@ -139,8 +165,10 @@ extension StageBuilder {
                 step.extraIndexURLs.append(IndexOption(url: String(url), file: path, line: instruction.line))
             }
         }
-        if let backend = install.torchBackend, TorchReleases.cudaVersion(ofVariant: backend) != nil || backend == "cpu" {
-            step.indexURL = IndexOption(url: "https://download.pytorch.org/whl/\(backend)", file: path, line: instruction.line)
+        if let backend = install.torchBackend, TorchReleases.cudaVersion(ofVariant: backend) != nil || backend == "cpu"
+        {
+            step.indexURL = IndexOption(
+                url: "https://download.pytorch.org/whl/\(backend)", file: path, line: instruction.line)
         }
         // Requirements and constraints files.
         var visited: Set<String> = []
@@ -148,10 +176,13 @@ extension StageBuilder {
             let location = script.location(file.word.start)
             if let constraint = variables["PIP_CONSTRAINT"], constraint == file.path { continue }
             guard let contextPath = resolveRequirementsPath(file.path, stage: stage) else {
-                findings.append(Finding(
-                    rule: RuleID.requirementsMissing, severity: .warning,
-                    message: "`\(file.path)` is not copied from the context (no COPY/ADD brings it), so it was not checked",
-                    file: path, line: location.line))
+                findings.append(
+                    Finding(
+                        rule: RuleID.requirementsMissing, severity: .warning,
+                        message:
+                            "`\(file.path)` is not copied from the context (no COPY/ADD brings it), "
+                            + "so it was not checked",
+                        file: path, line: location.line))
                 continue
             }
             try include(contextPath, isConstraint: file.isConstraint, into: &step, visited: &visited, depth: 0)
@@ -161,7 +192,8 @@ extension StageBuilder {
         {
             try include(contextPath, isConstraint: true, into: &step, visited: &visited, depth: 0)
         }
-        step.buildsExtension = install.noBuildIsolation
+        step.buildsExtension =
+            install.noBuildIsolation
             || install.assignments.keys.contains(where: Self.extensionVariables.contains)
             || step.sites.contains { site in
                 Self.extensionPackages.contains(site.requirement.normalizedName)
@@ -173,7 +205,7 @@ extension StageBuilder {
     /// A container path (or an inline `COPY <<EOF` file) resolved to something readable.
     func resolveRequirementsPath(_ path: String, stage: Int) -> String? {
         let absolute = Self.join(stages[stage].workdir, path)
-        if stages[stage].inlineFiles[absolute] != nil { return "inline:" + absolute }
+        if ancestry(stage).contains(where: { stages[$0].inlineFiles[absolute] != nil }) { return "inline:" + absolute }
         return contextFile(forContainerPath: path, stage: stage)
     }
 
@@ -187,7 +219,7 @@ extension StageBuilder {
             document = cached
         } else if contextPath.hasPrefix("inline:") {
             let container = String(contextPath.dropFirst(7))
-            let lines = stages.flatMap { $0.inlineFiles[container] ?? [] }
+            let lines = stages.lazy.compactMap { $0.inlineFiles[container] }.first ?? []
             document = RequirementsParser.parse(
                 lines: lines.map { ($0.number, Substring($0.text)) }, path: dockerfile.path, isConstraint: isConstraint)
             documents[contextPath] = document
@@ -217,14 +249,16 @@ extension StageBuilder {
         for nested in document.includes {
             let candidate = ContextFiles.normalize(folder.isEmpty ? nested.path : folder + "/" + nested.path)
             guard files.exists(candidate) else {
-                findings.append(Finding(
-                    rule: RuleID.requirementsMissing, severity: .warning,
-                    message: "`\(nested.path)` is not in the context, so it was not checked",
-                    file: document.path, line: nested.line))
+                findings.append(
+                    Finding(
+                        rule: RuleID.requirementsMissing, severity: .warning,
+                        message: "`\(nested.path)` is not in the context, so it was not checked",
+                        file: document.path, line: nested.line))
                 continue
             }
-            try include(candidate, isConstraint: isConstraint || nested.isConstraint, into: &step, visited: &visited,
-                        depth: depth + 1)
+            try include(
+                candidate, isConstraint: isConstraint || nested.isConstraint, into: &step, visited: &visited,
+                depth: depth + 1)
         }
     }
 }

@@ -14,6 +14,8 @@ struct StageBuilder {
     /// Lines of every file read (for fixes).
     var fileLines: [String: [String]] = [:]
     var stepCounter = 0
+    /// Stage names (lower-cased) -> index.
+    var stageNames: [String: Int] = [:]
 
     init(dockerfile: Dockerfile, files: ContextFiles, buildArgs: [String: String]) {
         self.dockerfile = dockerfile
@@ -30,19 +32,25 @@ struct StageBuilder {
                 continue
             }
             guard !stages.isEmpty else {
-                if instruction.keyword == "ARG" { declareArgs(instruction.arguments, into: &globalArgs, global: [:]) }
+                if instruction.keyword == "ARG" {
+                    globalArgs = Self.declaring(
+                        instruction.arguments, in: globalArgs, global: [:], buildArgs: buildArgs)
+                }
                 continue
             }
             let current = stages.count - 1
             switch instruction.keyword {
             case "ARG":
-                declareArgs(instruction.arguments, into: &stages[current].variables, global: globalArgs)
+                let variables = Self.declaring(
+                    instruction.arguments, in: stages[current].variables, global: globalArgs,
+                    buildArgs: buildArgs)
+                stages[current].variables = variables
             case "ENV":
-                for (name, value) in keyValues(instruction.arguments, variables: stages[current].variables) {
-                    stages[current].variables[name] = value
-                }
+                let pairs = Self.keyValues(instruction.arguments, variables: stages[current].variables)
+                for (name, value) in pairs { stages[current].variables[name] = value ?? "" }
             case "WORKDIR":
-                let (path, _) = Substitution.apply(instruction.arguments.trimmingSpaces, variables: stages[current].variables)
+                let (path, _) = Substitution.apply(
+                    instruction.arguments.trimmingSpaces, variables: stages[current].variables)
                 stages[current].workdir = Self.join(stages[current].workdir, path)
             case "COPY", "ADD":
                 recordCopy(instruction, stage: current)
@@ -62,23 +70,37 @@ struct StageBuilder {
         let (image, _) = Substitution.apply(written, variables: globalArgs)
         var name: String?
         if words.count >= 3, words[1].lowercased() == "as" { name = words[2].lowercased() }
-        var stage = Stage(index: stages.count, name: name, fromLine: instruction.line, image: image, imageWritten: written)
-        if let parent = stages.firstIndex(where: { $0.name != nil && $0.name == image.lowercased() }) {
+        var stage = Stage(
+            index: stages.count, name: name, fromLine: instruction.line, image: image, imageWritten: written)
+        if let parent = stageNames[image.lowercased()] {
             stage.parent = parent
             stage.base = stages[parent].base
             stage.variables = stages[parent].variables.filter { !globalArgs.keys.contains($0.key) }
             stage.workdir = stages[parent].workdir
             stage.unsetsPipConstraint = stages[parent].unsetsPipConstraint
             stage.installsNvcc = stages[parent].installsNvcc
-            stage.copies = stages[parent].copies
-            stage.inlineFiles = stages[parent].inlineFiles
         } else if image.lowercased() != "scratch" {
             stage.base = BaseImage.parse(image)
         }
+        if let name, stageNames[name] == nil { stageNames[name] = stage.index }
         stages.append(stage)
     }
 
-    func declareArgs(_ text: String, into variables: inout [String: String], global: [String: String]) {
+    /// A stage and its ancestors, nearest first (bounded: COPY lookups stay linear on any input).
+    func ancestry(_ stage: Int) -> [Int] {
+        var result: [Int] = []
+        var current: Int? = stage
+        while let index = current, result.count < 64 {
+            result.append(index)
+            current = stages[index].parent
+        }
+        return result
+    }
+
+    static func declaring(
+        _ text: String, in current: [String: String], global: [String: String], buildArgs: [String: String]
+    ) -> [String: String] {
+        var variables = current
         for (name, value) in keyValues(text, variables: variables, allowBare: true) {
             if let given = buildArgs[name] {
                 variables[name] = given
@@ -88,10 +110,11 @@ struct StageBuilder {
                 variables[name] = inherited
             }
         }
+        return variables
     }
 
     /// `A=1 B="x y"` or the legacy `A value words`; `allowBare` accepts `NAME` without a value.
-    func keyValues(_ text: String, variables: [String: String], allowBare: Bool = false) -> [(String, String?)] {
+    static func keyValues(_ text: String, variables: [String: String], allowBare: Bool = false) -> [(String, String?)] {
         let words = ShellTokenizer.commands(in: text, variables: variables).flatMap(\.words)
         guard let first = words.first else { return [] }
         if !first.text.contains("=") && !allowBare && words.count >= 2 {
@@ -99,7 +122,9 @@ struct StageBuilder {
         }
         return words.map { word in
             guard let equals = word.text.firstIndex(of: "=") else { return (word.text, nil) }
-            return (String(word.text[word.text.startIndex..<equals]), String(word.text[word.text.index(after: equals)...]))
+            return (
+                String(word.text[word.text.startIndex..<equals]), String(word.text[word.text.index(after: equals)...])
+            )
         }
     }
 
@@ -133,35 +158,48 @@ struct StageBuilder {
     /// The context file a container path came from through COPY/ADD, newest copy first.
     func contextFile(forContainerPath rawPath: String, stage: Int) -> String? {
         let path = Self.join(stages[stage].workdir, rawPath)
-        for copy in stages[stage].copies.reversed() {
-            let destination = copy.destination
-            let destinationIsDirectory = destination.hasSuffix("/") || copy.sources.count > 1
-                || copy.sources.contains { $0.isEmpty || files.isDirectory($0) }
-            let directory = destination.hasSuffix("/") ? String(destination.dropLast()) : destination
-            for source in copy.sources {
-                if source.isEmpty || files.isDirectory(source) {
-                    guard path.hasPrefix(directory + "/") || directory.isEmpty else { continue }
-                    let rest = String(path.dropFirst(directory.count + 1))
-                    let candidate = ContextFiles.normalize(source + "/" + rest)
-                    if files.exists(candidate) { return candidate }
-                } else if source.contains("*") || source.contains("?") {
-                    let name = (path as NSString).lastPathComponent
-                    let folder = (source as NSString).deletingLastPathComponent
-                    guard path == directory + "/" + name || path == directory,
-                        Self.wildcard((source as NSString).lastPathComponent, matches: name)
-                    else { continue }
-                    let candidate = ContextFiles.normalize(folder + "/" + name)
-                    if files.exists(candidate) { return candidate }
-                } else if destinationIsDirectory {
-                    if path == directory + "/" + (source as NSString).lastPathComponent, files.exists(source) { return source }
-                } else if path == directory, files.exists(source) {
-                    return source
-                }
+        for ancestor in ancestry(stage) {
+            for copy in stages[ancestor].copies.reversed() {
+                if let found = match(path, copy: copy) { return found }
             }
         }
         // A path that names a context file directly (the context copied under another layout).
         let direct = ContextFiles.normalize(rawPath)
         if !rawPath.hasPrefix("/"), files.exists(direct) { return direct }
+        return nil
+    }
+
+    /// The context file behind container `path` if this COPY brought it.
+    func match(_ path: String, copy: (sources: [String], destination: String)) -> String? {
+        let destination = copy.destination
+        let directory = destination.hasSuffix("/") ? String(destination.dropLast()) : destination
+        // Cheap rejection: the path must be the destination or lie under it.
+        guard path == directory || path.hasPrefix(directory + "/") || directory.isEmpty else { return nil }
+        let destinationIsDirectory =
+            destination.hasSuffix("/") || copy.sources.count > 1
+            || copy.sources.contains { $0.isEmpty || files.isDirectory($0) }
+        for source in copy.sources {
+            if source.isEmpty || files.isDirectory(source) {
+                guard path.hasPrefix(directory + "/") || directory.isEmpty else { continue }
+                let rest = String(path.dropFirst(directory.count + 1))
+                let candidate = ContextFiles.normalize(source + "/" + rest)
+                if files.exists(candidate) { return candidate }
+            } else if source.contains("*") || source.contains("?") {
+                let name = (path as NSString).lastPathComponent
+                let folder = (source as NSString).deletingLastPathComponent
+                guard path == directory + "/" + name || path == directory,
+                    Self.wildcard((source as NSString).lastPathComponent, matches: name)
+                else { continue }
+                let candidate = ContextFiles.normalize(folder + "/" + name)
+                if files.exists(candidate) { return candidate }
+            } else if destinationIsDirectory {
+                if path == directory + "/" + (source as NSString).lastPathComponent, files.exists(source) {
+                    return source
+                }
+            } else if path == directory, files.exists(source) {
+                return source
+            }
+        }
         return nil
     }
 

@@ -29,8 +29,10 @@ public enum DockerfileParser {
         }
         func report(_ message: String, line: Int) {
             guard findings.count < findingLimit else { return }
-            findings.append(Finding(rule: RuleID.dockerfileSyntax, severity: .error, message: message, file: path,
-                                    line: line))
+            findings.append(
+                Finding(
+                    rule: RuleID.dockerfileSyntax, severity: .error, message: message, file: path,
+                    line: line))
         }
         while index < lines.count {
             let first = lines[index]
@@ -103,7 +105,8 @@ public enum DockerfileParser {
         if !instructions.contains(where: { $0.keyword == "FROM" }) && !lines.isEmpty {
             report("no FROM instruction: Docker needs a base image", line: instructions.first?.line ?? 1)
         }
-        return Dockerfile(path: path, directives: directives, instructions: instructions, findings: findings, lines: lines)
+        return Dockerfile(
+            path: path, directives: directives, instructions: instructions, findings: findings, lines: lines)
     }
 
     /// Splits on `\n`, dropping a `\r` before it.

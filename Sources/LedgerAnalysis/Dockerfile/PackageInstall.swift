@@ -42,8 +42,10 @@ enum InstallExtractor {
     static let condaValued: Set<String> = [
         "-c", "--channel", "-n", "--name", "-p", "--prefix", "--file", "--override-channels", "--repodata-fn",
     ]
-    static let wrappers: Set<String> = ["sudo", "env", "time", "nice", "exec", "command", "nohup", "then", "do",
-                                        "else", "if", "!", "{", "xargs"]
+    static let wrappers: Set<String> = [
+        "sudo", "env", "time", "nice", "exec", "command", "nohup", "then", "do",
+        "else", "if", "!", "{", "xargs",
+    ]
 
     /// The installs in `commands`, recursing into `bash -c '…'`.
     static func installs(in commands: [ShellCommand], variables: [String: String]) -> [PackageInstall] {
@@ -65,8 +67,9 @@ enum InstallExtractor {
                 assignments[String(first.text[first.text.startIndex..<equals])] =
                     String(first.text[first.text.index(after: equals)...])
                 words = words.dropFirst()
-            } else if wrappers.contains(first.text) || (first.text.hasPrefix("-") && words.startIndex > 0
-                && wrappers.contains(allWords[words.startIndex - 1].text))
+            } else if wrappers.contains(first.text)
+                || (first.text.hasPrefix("-") && words.startIndex > 0
+                    && wrappers.contains(allWords[words.startIndex - 1].text))
             {
                 words = words.dropFirst()
             } else {
@@ -139,11 +142,18 @@ enum InstallExtractor {
             case "-c", "--constraint", "--override", "--build-constraint":
                 if let value { install.files.append((value, true, valueWord)) }
             case "-i", "--index-url", "--default-index":
-                if let value { install.indexURL = ShellWord(text: value, start: valueWord.start, end: valueWord.end,
-                                                            quoted: valueWord.quoted, unresolved: valueWord.unresolved) }
+                if let value {
+                    install.indexURL = ShellWord(
+                        text: value, start: valueWord.start, end: valueWord.end,
+                        quoted: valueWord.quoted, unresolved: valueWord.unresolved)
+                }
             case "--extra-index-url", "--index":
-                if let value { install.extraIndexURLs.append(ShellWord(text: value, start: valueWord.start,
-                    end: valueWord.end, quoted: valueWord.quoted, unresolved: valueWord.unresolved)) }
+                if let value {
+                    install.extraIndexURLs.append(
+                        ShellWord(
+                            text: value, start: valueWord.start,
+                            end: valueWord.end, quoted: valueWord.quoted, unresolved: valueWord.unresolved))
+                }
             case "-f", "--find-links": if let value { install.findLinks.append(value) }
             case "--no-index": install.noIndex = true
             case "--no-build-isolation": install.noBuildIsolation = true
@@ -183,7 +193,9 @@ enum InstallExtractor {
                 // `=2.5.1` is conda's fuzzy match; `=2.5.1=build` names a build.
                 let version = constraint.dropFirst().split(separator: "=").first.map(String.init) ?? ""
                 constraint = version.hasSuffix("*") ? "==" + version : "==" + version
-                if constraint.hasSuffix("*") && !constraint.hasSuffix(".*") { constraint = String(constraint.dropLast()) + ".*" }
+                if constraint.hasSuffix("*") && !constraint.hasSuffix(".*") {
+                    constraint = String(constraint.dropLast()) + ".*"
+                }
             }
             if let requirement = Requirement.parse(name + constraint) {
                 install.packages.append(.init(requirement: requirement, word: word))

@@ -75,8 +75,9 @@ struct ShellTokenizer {
                 while index < bytes.count, bytes[index] != 10 { index += 1 }
             case UInt8(ascii: "<"), UInt8(ascii: ">"):
                 index += 1
-                while index < bytes.count, bytes[index] == UInt8(ascii: "<") || bytes[index] == UInt8(ascii: ">")
-                    || bytes[index] == UInt8(ascii: "&") || bytes[index] == UInt8(ascii: "-")
+                while index < bytes.count,
+                    bytes[index] == UInt8(ascii: "<") || bytes[index] == UInt8(ascii: ">")
+                        || bytes[index] == UInt8(ascii: "&") || bytes[index] == UInt8(ascii: "-")
                 {
                     index += 1
                 }
@@ -86,19 +87,23 @@ struct ShellTokenizer {
                 var word = readWord()
                 // A redirection glued to the word: `2>/dev/null` (fd) or `torch>=2.0` (a specifier).
                 if index < bytes.count, bytes[index] == UInt8(ascii: "<") || bytes[index] == UInt8(ascii: ">") {
-                    let isDescriptor = !word.quoted && !word.text.isEmpty && word.text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+                    let isDescriptor =
+                        !word.quoted && !word.text.isEmpty && word.text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
                     if isDescriptor { continue }
                     if !skipNextWord && !word.quoted {
                         // Read the operator and its target to know the whole glued text.
                         var cursor = index
-                        while cursor < bytes.count, bytes[cursor] == UInt8(ascii: "<") || bytes[cursor] == UInt8(ascii: ">") {
+                        while cursor < bytes.count,
+                            bytes[cursor] == UInt8(ascii: "<") || bytes[cursor] == UInt8(ascii: ">")
+                        {
                             cursor += 1
                         }
                         var end = cursor
                         while end < bytes.count, !Self.isBreak(bytes[end]) { end += 1 }
                         let target = cursor < end ? bytes[cursor] : 0
                         if target == UInt8(ascii: "=") || (target >= 48 && target <= 57) {
-                            current.glued.append(GluedRedirection(wordIndex: current.words.count, start: start, end: end))
+                            current.glued.append(
+                                GluedRedirection(wordIndex: current.words.count, start: start, end: end))
                         }
                     }
                 }

@@ -114,11 +114,14 @@ public enum FixApplier {
             let written = from.arguments.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
             written != image
         else { return nil }
-        let line = (from.line...max(from.line, from.segments.last?.line ?? from.line)).first {
-            parsed.lineText($0).utf8Offset(of: written) != nil
-        } ?? from.line
-        guard let fix = FixBuilder.substitute(written, with: image, lines: parsed.lines, file: path, line: line,
-                                              rule: RuleID.overrideBaseImage, kind: .baseImage)
+        let line =
+            (from.line...max(from.line, from.segments.last?.line ?? from.line)).first {
+                parsed.lineText($0).utf8Offset(of: written) != nil
+            } ?? from.line
+        guard
+            let fix = FixBuilder.substitute(
+                written, with: image, lines: parsed.lines, file: path, line: line,
+                rule: RuleID.overrideBaseImage, kind: .baseImage)
         else { return nil }
         return try apply([fix], inContext: context).first
     }

@@ -43,14 +43,18 @@ public enum LogFixes {
     /// "No matching distribution found for torch==X": drop a bad local label, or pin a torch the index has.
     static func missingDistributionFixes(_ log: String, steps: [InstallStep]) -> [Fix] {
         var fixes: [Fix] = []
-        let available = matches(#"requirement (torch|torchvision|torchaudio)==[^\s]+ \(from versions: ([^)]*)\)"#, in: log)
-        for groups in matches(#"No matching distribution found for (torch|torchvision|torchaudio)==([^\s,;)]+)"#, in: log) {
+        let available = matches(
+            #"requirement (torch|torchvision|torchaudio)==[^\s]+ \(from versions: ([^)]*)\)"#, in: log)
+        for groups in matches(
+            #"No matching distribution found for (torch|torchvision|torchaudio)==([^\s,;)]+)"#, in: log)
+        {
             let name = groups[0]
             guard let wanted = Version(groups[1]) else { continue }
             for step in steps {
                 for site in RuleContext.sites(name, in: step) {
-                    guard let pinned = site.requirement.pinnedVersion, pinned.description == wanted.description
-                        || pinned.baseString == wanted.baseString
+                    guard let pinned = site.requirement.pinnedVersion,
+                        pinned.description == wanted.description
+                            || pinned.baseString == wanted.baseString
                     else { continue }
                     if wanted.local != nil {
                         // Drop the local label: the index in use serves its own build of the same release.
@@ -97,7 +101,8 @@ public enum LogFixes {
     }
 
     static func pinnedTorch(in steps: [InstallStep]) -> Version? {
-        steps.flatMap { RuleContext.sites("torch", in: $0, constraints: true) }.compactMap(\.requirement.pinnedVersion).last
+        steps.flatMap { RuleContext.sites("torch", in: $0, constraints: true) }.compactMap(\.requirement.pinnedVersion)
+            .last
     }
 
     /// Capture groups of every match of `pattern`.

@@ -3,7 +3,9 @@ import Foundation
 /// What an image reference tells about the torch, CUDA and toolchain inside it.
 public struct BaseImage: Sendable, Equatable {
     /// The family whose tag scheme the reference follows.
-    public enum Family: String, Sendable { case pytorch, ngc, cuda, awsDLC = "aws_dlc", ncclTests = "nccl_tests", other }
+    public enum Family: String, Sendable {
+        case pytorch, ngc, cuda, awsDLC = "aws_dlc", ncclTests = "nccl_tests", other
+    }
 
     /// The reference as resolved (`pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime`).
     public var reference: String
@@ -132,7 +134,8 @@ enum PyTorchTags {
         if !release.cudaVariants.contains(variant) {
             let list = release.cudaVariants.compactMap(TorchReleases.cudaVersion(ofVariant:)).joined(separator: ", ")
             return TagProblem(
-                reason: "torch \(release.torch) has no CUDA \(cuda) build (its builds: \(list)), so `\(tag)` cannot exist",
+                reason:
+                    "torch \(release.torch) has no CUDA \(cuda) build (its builds: \(list)), so `\(tag)` cannot exist",
                 replacement: suggestion(), verified: true)
         }
         let expected = cudnnMajor(for: torch)

@@ -12,8 +12,9 @@ enum TorchNeed: Sendable, Equatable {
         switch self {
         case .exact(let version): return torch.baseString == version.baseString
         case .minor(let key): return torch.minorKey == key
-        case .atLeast(let version): return torch.major > version.major
-            || (torch.major == version.major && torch.minor >= version.minor)
+        case .atLeast(let version):
+            return torch.major > version.major
+                || (torch.major == version.major && torch.minor >= version.minor)
         }
     }
 
@@ -91,26 +92,38 @@ public enum Compatibility {
                 continue
             }
             if !need.isMet(by: torchVersion) {
-                let pin = companion.version(forTorch: torchVersion).map { "pin \(companion.rawValue)==\($0.baseString)" }
+                let pin =
+                    companion.version(forTorch: torchVersion).map { "pin \(companion.rawValue)==\($0.baseString)" }
                     ?? "pin \(companion.rawValue) to the release of torch \(torchVersion.minorKey)"
-                return ("mismatch", "\(companion.rawValue) \(version.publicString) needs \(need.text) but torch is "
-                        + "\(torchVersion.publicString): \(pin)")
+                return (
+                    "mismatch",
+                    "\(companion.rawValue) \(version.publicString) needs \(need.text) but torch is "
+                        + "\(torchVersion.publicString): \(pin)"
+                )
             }
             if let torchCuda, let cuda, let a = Version(torchCuda), let b = Version(cuda), a.major != b.major {
-                return ("mismatch", "\(companion.rawValue) was built with CUDA \(cuda) but torch with CUDA \(torchCuda): "
-                        + "pin \(companion.rawValue) from the torch's CUDA \(a.minorKey) index")
+                return (
+                    "mismatch",
+                    "\(companion.rawValue) was built with CUDA \(cuda) but torch with CUDA \(torchCuda): "
+                        + "pin \(companion.rawValue) from the torch's CUDA \(a.minorKey) index"
+                )
             }
         }
         if !unknown.isEmpty { return ("unknown", unknown.joined(separator: "; ")) }
-        return ("ok", "torch \(torchVersion.publicString)" + (torchvision.map { ", torchvision \($0)" } ?? "")
-                + (torchaudio.map { ", torchaudio \($0)" } ?? "") + " are a matching set")
+        return (
+            "ok",
+            "torch \(torchVersion.publicString)" + (torchvision.map { ", torchvision \($0)" } ?? "")
+                + (torchaudio.map { ", torchaudio \($0)" } ?? "") + " are a matching set"
+        )
     }
 
     /// The torchvision/torchaudio versions that match a torch version (`2.5.1` -> (`0.20.1`, `2.5.1`)).
     public static func companions(ofTorch version: String) -> (torchvision: String?, torchaudio: String?) {
         guard let torch = Version(version) else { return (nil, nil) }
-        return (Companion.torchvision.version(forTorch: torch)?.baseString,
-                Companion.torchaudio.version(forTorch: torch)?.baseString)
+        return (
+            Companion.torchvision.version(forTorch: torch)?.baseString,
+            Companion.torchaudio.version(forTorch: torch)?.baseString
+        )
     }
 
     /// The CUDA builds of a torch release on the PyTorch index (`["cu118", "cu121", "cu124"]`), empty when unknown.

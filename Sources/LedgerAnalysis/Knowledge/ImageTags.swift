@@ -51,12 +51,14 @@ enum NGCTags {
             let month = Int(tag.dropFirst(3).prefix(2))
         else { return nil }
         if month < 1 || month > 12 {
-            return TagProblem(reason: "NGC tags are YY.MM releases; month \(month) cannot exist", replacement: nil,
-                              verified: true)
+            return TagProblem(
+                reason: "NGC tags are YY.MM releases; month \(month) cannot exist", replacement: nil,
+                verified: true)
         }
         if !tag.dropFirst(5).hasPrefix("-py3") {
-            return TagProblem(reason: "NGC PyTorch tags end in `-py3` (`\(tag.prefix(5))-py3`)",
-                              replacement: "\(image.repository):\(tag.prefix(5))-py3", verified: false)
+            return TagProblem(
+                reason: "NGC PyTorch tags end in `-py3` (`\(tag.prefix(5))-py3`)",
+                replacement: "\(image.repository):\(tag.prefix(5))-py3", verified: false)
         }
         return nil
     }

@@ -50,5 +50,6 @@ public enum Sources {
         citation: "openvino/openvino#30292 (4.51.3); pytorch/executorch#15398 (4.56.1)")
     /// Extension builds need nvcc of torch's CUDA major.
     public static let extensionBuilds = KnowledgeSource(
-        id: "extension-builds", citation: "torch.utils.cpp_extension CUDA version check; reference/pytorch-compat.md 4.2")
+        id: "extension-builds",
+        citation: "torch.utils.cpp_extension CUDA version check; reference/pytorch-compat.md 4.2")
 }

@@ -20,31 +20,42 @@ struct TorchRelease: Sendable {
 enum TorchReleases {
     static let table: [TorchRelease] = {
         var rows: [TorchRelease] = []
-        func add(_ torch: [String], _ vision: [String], _ audio: [String], _ cuda: [String], _ def: String?, _ ok: Bool) {
+        func add(_ torch: [String], _ vision: [String], _ audio: [String], _ cuda: [String], _ def: String?, _ ok: Bool)
+        {
             for (index, version) in torch.enumerated() {
-                rows.append(TorchRelease(torch: version, vision: vision[index], audio: audio[index], cudaVariants: cuda,
-                                         defaultCuda: def, defaultCudaVerified: ok))
+                rows.append(
+                    TorchRelease(
+                        torch: version, vision: vision[index], audio: audio[index], cudaVariants: cuda,
+                        defaultCuda: def, defaultCudaVerified: ok))
             }
         }
-        add(["1.12.0", "1.12.1"], ["0.13.0", "0.13.1"], ["0.12.0", "0.12.1"], ["cu102", "cu113", "cu116"], nil, false)
+        add(
+            ["1.12.0", "1.12.1"], ["0.13.0", "0.13.1"], ["0.12.0", "0.12.1"], ["cu102", "cu113", "cu116"], nil, false)
         add(["1.13.0", "1.13.1"], ["0.14.0", "0.14.1"], ["0.13.0", "0.13.1"], ["cu116", "cu117"], "11.7", true)
         add(["2.0.0", "2.0.1"], ["0.15.1", "0.15.2"], ["2.0.1", "2.0.2"], ["cu117", "cu118"], "11.7", true)
-        add(["2.1.0", "2.1.1", "2.1.2"], ["0.16.0", "0.16.1", "0.16.2"], ["2.1.0", "2.1.1", "2.1.2"],
+        add(
+            ["2.1.0", "2.1.1", "2.1.2"], ["0.16.0", "0.16.1", "0.16.2"], ["2.1.0", "2.1.1", "2.1.2"],
             ["cu118", "cu121"], "12.1", false)
-        add(["2.2.0", "2.2.1", "2.2.2"], ["0.17.0", "0.17.1", "0.17.2"], ["2.2.0", "2.2.1", "2.2.2"],
+        add(
+            ["2.2.0", "2.2.1", "2.2.2"], ["0.17.0", "0.17.1", "0.17.2"], ["2.2.0", "2.2.1", "2.2.2"],
             ["cu118", "cu121"], "12.1", false)
         add(["2.3.0", "2.3.1"], ["0.18.0", "0.18.1"], ["2.3.0", "2.3.1"], ["cu118", "cu121"], "12.1", false)
-        add(["2.4.0", "2.4.1"], ["0.19.0", "0.19.1"], ["2.4.0", "2.4.1"], ["cu118", "cu121", "cu124"], "12.1", false)
-        add(["2.5.0", "2.5.1"], ["0.20.0", "0.20.1"], ["2.5.0", "2.5.1"], ["cu118", "cu121", "cu124"], "12.4", false)
+        add(
+            ["2.4.0", "2.4.1"], ["0.19.0", "0.19.1"], ["2.4.0", "2.4.1"], ["cu118", "cu121", "cu124"], "12.1", false)
+        add(
+            ["2.5.0", "2.5.1"], ["0.20.0", "0.20.1"], ["2.5.0", "2.5.1"], ["cu118", "cu121", "cu124"], "12.4", false)
         add(["2.6.0"], ["0.21.0"], ["2.6.0"], ["cu118", "cu124", "cu126"], "12.4", false)
-        add(["2.7.0", "2.7.1"], ["0.22.0", "0.22.1"], ["2.7.0", "2.7.1"], ["cu118", "cu126", "cu128"], "12.6", false)
+        add(
+            ["2.7.0", "2.7.1"], ["0.22.0", "0.22.1"], ["2.7.0", "2.7.1"], ["cu118", "cu126", "cu128"], "12.6", false)
         add(["2.8.0"], ["0.23.0"], ["2.8.0"], ["cu126", "cu128", "cu129"], "12.8", false)
-        add(["2.9.0", "2.9.1"], ["0.24.0", "0.24.1"], ["2.9.0", "2.9.1"], ["cu126", "cu128", "cu130"], "12.8", false)
+        add(
+            ["2.9.0", "2.9.1"], ["0.24.0", "0.24.1"], ["2.9.0", "2.9.1"], ["cu126", "cu128", "cu130"], "12.8", false)
         add(["2.10.0"], ["0.25.0"], ["2.10.0"], ["cu126", "cu128", "cu130"], nil, false)
         return rows
     }()
 
-    static let byVersion: [String: TorchRelease] = Dictionary(table.map { ($0.torch, $0) }, uniquingKeysWith: { a, _ in a })
+    static let byVersion: [String: TorchRelease] = Dictionary(
+        table.map { ($0.torch, $0) }, uniquingKeysWith: { a, _ in a })
 
     /// Minor releases known only by minor (2.11–2.13): torchvision minor, patch unknown.
     static let minorOnly: [String: String] = ["2.11": "0.26", "2.12": "0.27", "2.13": "0.28"]
@@ -99,7 +110,8 @@ enum TorchReleases {
         guard let cuda, let wanted = Version(cuda) else { return release.cudaVariants.last }
         let scored = release.cudaVariants.compactMap { variant -> (String, Int)? in
             guard let version = cudaVersion(ofVariant: variant).flatMap(Version.init) else { return nil }
-            let penalty = (version.major == wanted.major ? 0 : 1000) + abs(version.minor - wanted.minor) * 2
+            let penalty =
+                (version.major == wanted.major ? 0 : 1000) + abs(version.minor - wanted.minor) * 2
                 + (version.minor < wanted.minor ? 1 : 0)
             return (variant, penalty)
         }

@@ -9,7 +9,9 @@ public enum ReportRenderer {
             let location = finding.line.map { "\(finding.file):\($0)" } ?? finding.file
             out += "\(location): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]\n"
             if let fix = finding.fix {
-                out += "    fix (\(fix.kind.rawValue)): \(fix.file):\(fix.line.map(String.init) ?? "?"): \(fix.after.trimmingSpaces)\n"
+                out +=
+                    "    fix (\(fix.kind.rawValue)): \(fix.file):\(fix.line.map(String.init) ?? "?"): "
+                    + "\(fix.after.trimmingSpaces)\n"
             }
         }
         return out
@@ -39,34 +41,50 @@ public enum ReportRenderer {
             ]
             if let index = indexes[finding.rule] { result["ruleIndex"] = index }
             if let fix = finding.fix, let line = fix.line, line >= 1 {
-                result["fixes"] = [[
-                    "description": ["text": "\(fix.kind.rawValue): \(fix.after.trimmingSpaces)"],
-                    "artifactChanges": [[
-                        "artifactLocation": ["uri": fix.file, "uriBaseId": "%SRCROOT%"],
-                        "replacements": [[
-                            "deletedRegion": ["startLine": line, "startColumn": 1, "endLine": line,
-                                              "endColumn": fix.before.utf16.count + 1],
-                            "insertedContent": ["text": fix.after],
-                        ]],
-                    ]],
-                ]]
+                result["fixes"] = [
+                    [
+                        "description": ["text": "\(fix.kind.rawValue): \(fix.after.trimmingSpaces)"],
+                        "artifactChanges": [
+                            [
+                                "artifactLocation": ["uri": fix.file, "uriBaseId": "%SRCROOT%"],
+                                "replacements": [
+                                    [
+                                        "deletedRegion": [
+                                            "startLine": line, "startColumn": 1, "endLine": line,
+                                            "endColumn": fix.before.utf16.count + 1,
+                                        ],
+                                        "insertedContent": ["text": fix.after],
+                                    ]
+                                ],
+                            ]
+                        ],
+                    ]
+                ]
             }
             return result
         }
         let document: [String: Any] = [
             "version": "2.1.0",
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "runs": [[
-                "tool": ["driver": [
-                    "name": "ledger", "version": toolVersion,
-                    "rules": rules,
-                ]],
-                "originalUriBaseIds": ["%SRCROOT%": ["description": ["text": "The build context."]]],
-                "results": results,
-            ]],
+            "runs": [
+                [
+                    "tool": [
+                        "driver": [
+                            "name": "ledger", "version": toolVersion,
+                            "rules": rules,
+                        ]
+                    ],
+                    "originalUriBaseIds": ["%SRCROOT%": ["description": ["text": "The build context."]]],
+                    "results": results,
+                ]
+            ],
         ]
-        return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys,
-                                                                              .withoutEscapingSlashes])
+        return try JSONSerialization.data(
+            withJSONObject: document,
+            options: [
+                .prettyPrinted, .sortedKeys,
+                .withoutEscapingSlashes,
+            ])
     }
 
     /// SARIF levels: `error`, `warning`, `note`.

@@ -44,23 +44,28 @@ public struct Requirement: Sendable, Equatable {
         let text = raw.trimmingSpaces
         guard !text.isEmpty else { return nil }
         if looksLikeReference(text) { return parseReference(text) }
-        var index = text.startIndex
-        func isNameCharacter(_ c: Character) -> Bool {
-            c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".")
+        // Name and extras, scanned as bytes (most pip arguments are short ASCII words).
+        let bytes = Array(text.utf8)
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
         }
-        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber else { return nil }
-        while index < text.endIndex, isNameCharacter(text[index]) { index = text.index(after: index) }
-        let name = String(text[text.startIndex..<index])
-        guard let last = name.last, last.isLetter || last.isNumber else { return nil }
-        var rest = Substring(text[index...])
-        rest = rest.drop { $0 == " " || $0 == "\t" }
+        guard let first = bytes.first, isAlphanumeric(first) else { return nil }
+        var index = 0
+        while index < bytes.count, isNameByte(bytes[index]) { index += 1 }
+        guard isAlphanumeric(bytes[index - 1]) else { return nil }
+        let name = String(decoding: bytes[0..<index], as: UTF8.self)
+        while index < bytes.count, bytes[index] == 32 || bytes[index] == 9 { index += 1 }
         var extras: [String] = []
-        if rest.first == "[" {
-            guard let close = rest.firstIndex(of: "]") else { return nil }
-            extras = rest[rest.index(after: rest.startIndex)..<close].split(separator: ",").map { $0.trimmingSpaces }
-            guard extras.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isNameCharacter) }) else { return nil }
-            rest = rest[rest.index(after: close)...].drop { $0 == " " || $0 == "\t" }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+            guard let close = bytes[index...].firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            extras = String(decoding: bytes[(index + 1)..<close], as: UTF8.self).split(separator: ",").map {
+                $0.trimmingSpaces
+            }
+            guard extras.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(isNameByte) }) else { return nil }
+            index = close + 1
+            while index < bytes.count, bytes[index] == 32 || bytes[index] == 9 { index += 1 }
         }
+        let rest = Substring(String(decoding: bytes[index...], as: UTF8.self))
         var marker: String?
         var url: String?
         var specText = ""
@@ -94,21 +99,36 @@ public struct Requirement: Sendable, Equatable {
     }
 
     static func looksLikeReference(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first else { return false }
         // `name @ url` and `name[extra] @ url` are PEP 508 requirements, not bare references.
-        if let at = text.firstIndex(of: "@") {
-            let head = text[text.startIndex..<at].trimmingSpaces
-            let name = head.split(separator: "[").first.map(String.init) ?? head
-            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) { return false }
+        var sawAt = false
+        var nameOnly = true
+        var slash = false
+        for byte in bytes {
+            if byte == UInt8(ascii: ";") { break }
+            if byte == UInt8(ascii: "@") && !sawAt {
+                sawAt = true
+                if nameOnly { return false }
+            }
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ":") { slash = true }
+            if !sawAt,
+                !(Self.isNameByte(byte) || byte == 32 || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
+                    || byte == UInt8(ascii: ","))
+            {
+                nameOnly = false
+            }
         }
+        if first == UInt8(ascii: ".") || first == UInt8(ascii: "/") || first == UInt8(ascii: "~") { return true }
+        if slash { return true }
         let lower = text.lowercased()
-        if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file:")
-            || lower.hasPrefix("git+") || lower.hasPrefix("hg+") || lower.hasPrefix("svn+") || lower.hasPrefix("bzr+")
-        {
-            return true
-        }
-        if lower.hasPrefix(".") || lower.hasPrefix("/") || lower.hasPrefix("~") { return true }
         let head = lower.split(separator: ";").first.map(String.init) ?? lower
-        return head.contains("/") || head.hasSuffix(".whl") || head.hasSuffix(".tar.gz") || head.hasSuffix(".zip")
+        return head.hasSuffix(".whl") || head.hasSuffix(".tar.gz") || head.hasSuffix(".zip")
+    }
+
+    static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
+            || byte == 95 || byte == 46
     }
 
     /// A URL, path or wheel file; the name comes from a wheel file name or `#egg=`.

@@ -53,7 +53,8 @@ enum RequirementsParser {
     ]
 
     /// Parses `lines` (physical lines with their numbers) of `path`.
-    static func parse(lines: [(number: Int, text: Substring)], path: String, isConstraint: Bool) -> RequirementsDocument {
+    static func parse(lines: [(number: Int, text: Substring)], path: String, isConstraint: Bool) -> RequirementsDocument
+    {
         var document = RequirementsDocument(path: path)
         var index = 0
         while index < lines.count {
@@ -120,7 +121,8 @@ enum RequirementsParser {
         case "-r", "--requirement": document.includes.append((value, false, number))
         case "-c", "--constraint": document.includes.append((value, true, number))
         case "-i", "--index-url": document.indexURL = IndexOption(url: value, file: document.path, line: number)
-        case "--extra-index-url": document.extraIndexURLs.append(IndexOption(url: value, file: document.path, line: number))
+        case "--extra-index-url":
+            document.extraIndexURLs.append(IndexOption(url: value, file: document.path, line: number))
         case "-f", "--find-links": document.findLinks.append(value)
         case "--no-index": document.noIndex = true
         default: break
@@ -149,8 +151,9 @@ enum MergeMarkers {
     static func isMarker(_ line: Substring) -> Bool {
         let utf8 = line.utf8
         guard utf8.count >= 7, let first = utf8.first else { return false }
-        guard first == UInt8(ascii: "<") || first == UInt8(ascii: ">") || first == UInt8(ascii: "=")
-            || first == UInt8(ascii: "|")
+        guard
+            first == UInt8(ascii: "<") || first == UInt8(ascii: ">") || first == UInt8(ascii: "=")
+                || first == UInt8(ascii: "|")
         else { return false }
         var count = 0
         var iterator = utf8.makeIterator()

@@ -8,7 +8,8 @@ extension RuleContext {
                 else { continue }
                 let latest = TorchReleases.latestPatch(ofMinor: version)
                 let suggestion = latest.map { row in version.local.map { "\(row.torch)+\($0)" } ?? row.torch }
-                add(RuleID.unknownRelease, .error,
+                add(
+                    RuleID.unknownRelease, .error,
                     "torch \(version.publicString) was never released"
                         + (latest.map { "; the newest \(version.minorKey) release is \($0.torch)" } ?? ""),
                     file: site.file, line: site.line,
@@ -25,7 +26,8 @@ extension RuleContext {
                 else { continue }
                 let list = release.cudaVariants.joined(separator: ", ")
                 if let local = version.local, local.hasPrefix("cu"), !release.cudaVariants.contains(local) {
-                    add(RuleID.localVariant, .error,
+                    add(
+                        RuleID.localVariant, .error,
                         "torch \(release.torch) has no \(local) build (its CUDA builds: \(list))",
                         file: site.file, line: site.line)
                     continue
@@ -35,8 +37,10 @@ extension RuleContext {
                 let fallbacks = !step.extraIndexURLs.isEmpty || !step.findLinks.isEmpty
                 if let primary, let variant = primaryVariant, variant != "cpu" {
                     if let local = version.local, local.hasPrefix("cu"), local != variant, !fallbacks {
-                        let fix = FixBuilder.pin(site, to: "\(version.baseString)+\(variant)", rule: RuleID.localVariant)
-                        add(RuleID.localVariant, .error,
+                        let fix = FixBuilder.pin(
+                            site, to: "\(version.baseString)+\(variant)", rule: RuleID.localVariant)
+                        add(
+                            RuleID.localVariant, .error,
                             "torch==\(version.description) asks for \(local), but the only index is \(variant) "
                                 + "(\(primary.file):\(primary.line)): pip finds no matching distribution",
                             file: site.file, line: site.line,
@@ -47,13 +51,16 @@ extension RuleContext {
                     let cuda = TorchReleases.cudaVersion(ofVariant: variant)
                     let nearest = TorchReleases.nearestVariant(in: release, to: cuda)
                     let fix = nearest.flatMap {
-                        FixBuilder.substitute("/" + variant, with: "/" + $0, lines: fileLines[primary.file],
-                                              file: primary.file, line: primary.line, rule: RuleID.indexMissingBuild,
-                                              kind: .pin)
+                        FixBuilder.substitute(
+                            "/" + variant, with: "/" + $0, lines: fileLines[primary.file],
+                            file: primary.file, line: primary.line, rule: RuleID.indexMissingBuild,
+                            kind: .pin)
                     }
-                    add(RuleID.indexMissingBuild, fallbacks ? .warning : .error,
+                    add(
+                        RuleID.indexMissingBuild, fallbacks ? .warning : .error,
                         "torch \(release.torch) has no \(variant) build (its CUDA builds: \(list)); "
-                            + (fallbacks ? "pip silently falls back to another index's build"
+                            + (fallbacks
+                                ? "pip silently falls back to another index's build"
                                 : "with --index-url \(variant) pip finds no matching distribution"),
                         file: site.file, line: site.line, fix: fix)
                 } else if primaryVariant == nil {
@@ -61,15 +68,18 @@ extension RuleContext {
                         guard let variant = WheelFacts.indexVariant(extra.url), variant != "cpu", version.local == nil,
                             !release.cudaVariants.contains(variant)
                         else { continue }
-                        let nearest = TorchReleases.nearestVariant(in: release, to: TorchReleases.cudaVersion(ofVariant: variant))
-                        add(RuleID.indexMissingBuild, .warning,
+                        let nearest = TorchReleases.nearestVariant(
+                            in: release, to: TorchReleases.cudaVersion(ofVariant: variant))
+                        add(
+                            RuleID.indexMissingBuild, .warning,
                             "torch \(release.torch) has no \(variant) build (its CUDA builds: \(list)); with "
                                 + "--extra-index-url pip silently installs PyPI's default build instead",
                             file: site.file, line: site.line,
                             fix: nearest.flatMap {
-                                FixBuilder.substitute("/" + variant, with: "/" + $0, lines: fileLines[extra.file],
-                                                      file: extra.file, line: extra.line, rule: RuleID.indexMissingBuild,
-                                                      kind: .pin)
+                                FixBuilder.substitute(
+                                    "/" + variant, with: "/" + $0, lines: fileLines[extra.file],
+                                    file: extra.file, line: extra.line, rule: RuleID.indexMissingBuild,
+                                    kind: .pin)
                             })
                     }
                 }
@@ -94,7 +104,8 @@ extension RuleContext {
                     guard let version = site.requirement.pinnedVersion, let other = version.local,
                         other.hasPrefix("cu") || other == "cpu", other != local
                     else { continue }
-                    add(RuleID.localVariant, .error,
+                    add(
+                        RuleID.localVariant, .error,
                         "\(companion.rawValue)==\(version.description) is the \(other) build but torch is \(local) "
                             + "(\(Self.at(torchSite))): the two must come from the same CUDA variant",
                         file: site.file, line: site.line,
@@ -110,8 +121,10 @@ extension RuleContext {
         for (index, step) in steps.enumerated() where step.buildsExtension {
             let torch = torchCuda(before: index, in: steps, image: image)
             if image.hasNvcc == false && !stage.installsNvcc {
-                add(RuleID.extensionNvcc, .warning,
-                    "this step compiles a CUDA extension, but \(image.reference) is a \(image.flavor ?? "runtime") image "
+                add(
+                    RuleID.extensionNvcc, .warning,
+                    "this step compiles a CUDA extension, but \(image.reference) is a "
+                        + "\(image.flavor ?? "runtime") image "
                         + "without nvcc; unless a prebuilt wheel matches, the build fails (use a -devel image)",
                     file: dockerfile.path, line: step.line)
                 continue
@@ -120,7 +133,8 @@ extension RuleContext {
                 let torchCuda = Version(torch.cuda), nvcc.major != torchCuda.major
             else { continue }
             let verified = image.cudaVerified && torch.verified
-            add(RuleID.extensionNvcc, verified ? .error : .warning,
+            add(
+                RuleID.extensionNvcc, verified ? .error : .warning,
                 "this step compiles a CUDA extension with the image's nvcc (CUDA \(nvcc.minorKey)) against torch built "
                     + "for CUDA \(torchCuda.minorKey) (\(torch.origin)); torch.utils.cpp_extension refuses a different "
                     + "CUDA major" + (verified ? "" : " (unverified: \(torch.origin))"),
@@ -129,7 +143,9 @@ extension RuleContext {
     }
 
     /// torch's CUDA at step `index`: the last torch pin before it (local label, index, PyPI default), else the image's.
-    func torchCuda(before index: Int, in steps: [InstallStep], image: BaseImage) -> (cuda: String, verified: Bool, origin: String)? {
+    func torchCuda(before index: Int, in steps: [InstallStep], image: BaseImage) -> (
+        cuda: String, verified: Bool, origin: String
+    )? {
         for step in steps[...index].reversed() {
             guard let site = Self.sites("torch", in: step).last else { continue }
             guard let version = site.requirement.pinnedVersion else { return nil }

@@ -18,8 +18,9 @@ enum FixBuilder {
         let old = site.requirement.text
         guard let offset = written.utf8Offset(of: old) else { return nil }
         let newWritten = written.replacingUTF8(at: offset, length: old.utf8.count, with: text)
-        return replaceWritten(site.lineText, column: site.column, written: written, with: newWritten, file: site.file,
-                              line: site.line, rule: rule, kind: kind)
+        return replaceWritten(
+            site.lineText, column: site.column, written: written, with: newWritten, file: site.file,
+            line: site.line, rule: rule, kind: kind)
     }
 
     /// Replaces `written` found at `column` of `lineText`.
@@ -29,7 +30,8 @@ enum FixBuilder {
     ) -> Fix? {
         let bytes = Array(lineText.utf8)
         let pattern = Array(written.utf8)
-        guard column >= 0, column + pattern.count <= bytes.count, Array(bytes[column..<column + pattern.count]) == pattern
+        guard column >= 0, column + pattern.count <= bytes.count,
+            Array(bytes[column..<column + pattern.count]) == pattern
         else { return nil }
         let after = lineText.replacingUTF8(at: column, length: pattern.count, with: replacement)
         guard after != lineText else { return nil }

@@ -6,7 +6,8 @@ extension RuleContext {
             guard let image = stage.base, !stageNames.contains(stage.image.lowercased()) else { continue }
             if stage.image.contains("$") { continue }
             if image.isFloating {
-                add(RuleID.floatingTag, .warning,
+                add(
+                    RuleID.floatingTag, .warning,
                     "`\(stage.image)` floats (\(image.tag == nil ? "no tag" : "`latest`")): the same Dockerfile builds "
                         + "on a different image tomorrow; pin a version tag",
                     file: dockerfile.path, line: stage.fromLine)
@@ -20,12 +21,15 @@ extension RuleContext {
             }
             guard let problem else { continue }
             let fix = problem.replacement.flatMap { replacement in
-                stage.imageWritten.contains("$") ? nil
-                    : FixBuilder.substitute(stage.imageWritten, with: replacement, lines: fileLines[dockerfile.path],
-                                            file: dockerfile.path, line: stage.fromLine, rule: RuleID.impossibleTag,
-                                            kind: .baseImage)
+                stage.imageWritten.contains("$")
+                    ? nil
+                    : FixBuilder.substitute(
+                        stage.imageWritten, with: replacement, lines: fileLines[dockerfile.path],
+                        file: dockerfile.path, line: stage.fromLine, rule: RuleID.impossibleTag,
+                        kind: .baseImage)
             }
-            add(RuleID.impossibleTag, problem.verified ? .error : .warning,
+            add(
+                RuleID.impossibleTag, problem.verified ? .error : .warning,
                 problem.reason + (problem.replacement.map { "; nearest existing tag: \($0)" } ?? ""),
                 file: dockerfile.path, line: stage.fromLine, fix: fix)
         }
@@ -41,7 +45,8 @@ extension RuleContext {
                     lineText, column: glued.column, written: glued.written, with: "\"\(glued.written)\"",
                     file: dockerfile.path, line: glued.line, rule: RuleID.unquotedSpecifier, kind: .quote)
                 let redirect = glued.written.contains("<") ? "reads input from a file" : "writes pip's output to a file"
-                add(RuleID.unquotedSpecifier, .error,
+                add(
+                    RuleID.unquotedSpecifier, .error,
                     "`\(glued.written)` is unquoted: the shell takes `<`/`>` as a redirection, so pip installs "
                         + "`\(glued.package)` without the specifier and the shell \(redirect); quote it",
                     file: dockerfile.path, line: glued.line, fix: fix)

@@ -21,23 +21,30 @@ extension RuleContext {
         for step in steps {
             for site in step.sites where site.applies != false {
                 guard let url = site.requirement.url, url.lowercased().hasSuffix(".whl"),
-                    let builtFor = WheelFacts.builtForTorch(url.replacingPercentPlus()), builtFor != torch.version.minorKey
+                    let builtFor = WheelFacts.builtForTorch(url.replacingPercentPlus()),
+                    builtFor != torch.version.minorKey
                 else { continue }
-                add(RuleID.wheelABI, torch.verified ? .error : .warning,
+                add(
+                    RuleID.wheelABI, torch.verified ? .error : .warning,
                     "this \(site.requirement.name.isEmpty ? "wheel" : site.requirement.name) wheel is built for torch "
                         + "\(builtFor), but the image has torch \(torch.version.publicString) (\(torch.origin)): its "
-                        + "compiled ops fail to load (undefined symbol); use the wheel for torch \(torch.version.minorKey)",
+                        + "compiled ops fail to load (undefined symbol); use the wheel for torch "
+                        + "\(torch.version.minorKey)",
                     file: site.file, line: site.line)
             }
             for option in [step.indexURL].compactMap({ $0 }) + step.extraIndexURLs {
-                guard let builtFor = WheelFacts.builtForTorch(option.url), builtFor != torch.version.minorKey else { continue }
-                add(RuleID.wheelABI, torch.verified ? .error : .warning,
+                guard let builtFor = WheelFacts.builtForTorch(option.url), builtFor != torch.version.minorKey else {
+                    continue
+                }
+                add(
+                    RuleID.wheelABI, torch.verified ? .error : .warning,
                     "index \(option.url) serves wheels built for torch \(builtFor), but the image has torch "
                         + "\(torch.version.publicString) (\(torch.origin))",
                     file: option.file, line: option.line,
-                    fix: FixBuilder.substitute("torch" + builtFor, with: "torch" + torch.version.minorKey,
-                                               lines: fileLines[option.file], file: option.file, line: option.line,
-                                               rule: RuleID.wheelABI, kind: .pin))
+                    fix: FixBuilder.substitute(
+                        "torch" + builtFor, with: "torch" + torch.version.minorKey,
+                        lines: fileLines[option.file], file: option.file, line: option.line,
+                        rule: RuleID.wheelABI, kind: .pin))
             }
         }
     }
@@ -58,8 +65,10 @@ extension RuleContext {
             let floor = Version(row.floor), let below = Version(row.below)
         else { return }
         guard hubVersion < floor || hubVersion >= below else { return }
-        add(RuleID.hubFloor, .error,
-            "transformers \(version.publicString) (\(Self.at(transformersSite))) requires huggingface-hub>=\(row.floor),"
+        add(
+            RuleID.hubFloor, .error,
+            "transformers \(version.publicString) (\(Self.at(transformersSite))) "
+                + "requires huggingface-hub>=\(row.floor),"
                 + "<\(row.below), but \(hubVersion.publicString) is pinned",
             file: hubSite.file, line: hubSite.line, fix: FixBuilder.pin(hubSite, to: row.floor, rule: RuleID.hubFloor))
     }
@@ -74,7 +83,8 @@ extension RuleContext {
             guard let text = try? files.readText(path) else { continue }
             guard text.contains("fully_shard") else { continue }
             for (number, line) in FullyShardScan.importLines(in: text) {
-                add(RuleID.fullyShard, torch.verified ? .error : .warning,
+                add(
+                    RuleID.fullyShard, torch.verified ? .error : .warning,
                     "`\(line.trimmingSpaces.prefix(100))` needs torch>=2.6 (the public FSDP2 API), but the image has "
                         + "torch \(torch.version.publicString) (\(torch.origin)); on 2.4-2.5 it lives in "
                         + "torch.distributed._composable.fsdp",
@@ -93,7 +103,9 @@ enum FullyShardScan {
         var index = 0
         while index < lines.count {
             let line = lines[index]
-            let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? line
+            let code =
+                line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+                ?? line
             if code.contains("torch.distributed.fsdp.fully_shard") {
                 found.append((index + 1, line))
             } else if code.trimmingLeadingSpaces.hasPrefix("from torch.distributed.fsdp import") {

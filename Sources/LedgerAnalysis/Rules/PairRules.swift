@@ -17,7 +17,8 @@ extension RuleContext {
         var installed: [Companion: (site: RequirementSite, version: Version?)] = [:]
         for step in steps {
             let torchSite = Self.sites("torch", in: step).last
-            let torchPin = torchSite.flatMap { site in site.requirement.pinnedVersion.map { ($0, site) } }
+            let torchPin =
+                torchSite.flatMap { site in site.requirement.pinnedVersion.map { ($0, site) } }
                 ?? (torchSite != nil || Companion.allCases.contains { !Self.sites($0.rawValue, in: step).isEmpty }
                     ? Self.sites("torch", in: step, constraints: true).compactMap { site in
                         site.requirement.pinnedVersion.map { ($0, site) }
@@ -31,13 +32,16 @@ extension RuleContext {
                 if let current = torch, current.fromBase,
                     Version.compare(pinned, current.version, ignoringLocal: true) != 0
                 {
-                    reportBaseReplaced(stage: stage, by: site, needing: "torch==\(pinned.publicString)", base: current,
-                                       requested: pinned)
+                    reportBaseReplaced(
+                        stage: stage, by: site, needing: "torch==\(pinned.publicString)", base: current,
+                        requested: pinned)
                 }
                 torch = TorchState(version: pinned, verified: true, site: site, fromBase: false)
                 for companion in Companion.allCases {
                     for site in Self.sites(companion.rawValue, in: step) {
-                        installed[companion] = (site, site.requirement.pinnedVersion ?? companion.version(forTorch: pinned))
+                        installed[companion] = (
+                            site, site.requirement.pinnedVersion ?? companion.version(forTorch: pinned)
+                        )
                     }
                 }
                 continue
@@ -45,8 +49,9 @@ extension RuleContext {
             if let site = torchSite, let current = torch {
                 if !site.requirement.specifier.isEmpty, !site.requirement.specifier.contains(current.version) {
                     if current.fromBase {
-                        reportBaseReplaced(stage: stage, by: site, needing: site.requirement.text, base: current,
-                                           requested: nil)
+                        reportBaseReplaced(
+                            stage: stage, by: site, needing: site.requirement.text, base: current,
+                            requested: nil)
                     }
                     torch = nil
                 }
@@ -60,14 +65,19 @@ extension RuleContext {
                         let fixVersion = companion.version(forTorch: current.version)?.baseString
                         let fix = fixVersion.flatMap { FixBuilder.pin(site, to: $0, rule: RuleID.torchReplaced) }
                         if current.fromBase {
-                            reportBaseReplaced(stage: stage, by: site, needing: need.text, base: current, requested: nil,
-                                               companionFix: fix)
+                            reportBaseReplaced(
+                                stage: stage, by: site, needing: need.text, base: current, requested: nil,
+                                companionFix: fix)
                         } else if let torchSite = current.site {
                             let rule = companion == .torchvision ? RuleID.visionPair : RuleID.audioPair
-                            add(rule, .error,
-                                "\(companion.rawValue) \(pinned.publicString) needs \(need.text), so pip replaces torch "
+                            add(
+                                rule, .error,
+                                "\(companion.rawValue) \(pinned.publicString) needs \(need.text), "
+                                    + "so pip replaces torch "
                                     + "\(current.version.publicString) pinned at \(Self.at(torchSite))"
-                                    + (fixVersion.map { "; torch \(current.version.baseString) pairs with \(companion.rawValue) \($0)" } ?? ""),
+                                    + (fixVersion.map {
+                                        "; torch \(current.version.baseString) pairs with \(companion.rawValue) \($0)"
+                                    } ?? ""),
                                 file: site.file, line: site.line,
                                 fix: fixVersion.flatMap { FixBuilder.pin(site, to: $0, rule: rule) })
                         }
@@ -81,10 +91,13 @@ extension RuleContext {
                         Version.compare(current.version, TorchReleases.lastKnownPatchRelease, ignoringLocal: true) < 0,
                         let match = companion.version(forTorch: current.version)
                     {
-                        add(RuleID.orderUnpinned, .warning,
+                        add(
+                            RuleID.orderUnpinned, .warning,
                             "unpinned \(companion.rawValue) after torch \(current.version.publicString) (pinned at "
-                                + "\(Self.at(torchSite))): pip picks the newest \(companion.rawValue), whose torch replaces "
-                                + "the pin; torch \(current.version.baseString) pairs with \(companion.rawValue) \(match.baseString)",
+                                + "\(Self.at(torchSite))): pip picks the newest \(companion.rawValue), "
+                                + "whose torch replaces "
+                                + "the pin; torch \(current.version.baseString) pairs with "
+                                + "\(companion.rawValue) \(match.baseString)",
                             file: site.file, line: site.line,
                             fix: FixBuilder.pin(site, to: match.baseString, rule: RuleID.orderUnpinned))
                     }
@@ -102,16 +115,24 @@ extension RuleContext {
                 let sameFile = site.file == torchSite.file ? "line \(torchSite.line)" : Self.at(torchSite)
                 if let version = site.requirement.pinnedVersion {
                     guard let need = companion.need(ofVersion: version), !need.isMet(by: torch) else { continue }
-                    add(rule, .error,
+                    add(
+                        rule, .error,
                         "\(companion.rawValue) \(version.publicString) needs \(need.text), but torch "
                             + "\(torch.publicString) is pinned (\(sameFile)): pip fails with ResolutionImpossible"
-                            + (match.map { "; torch \(torch.baseString) pairs with \(companion.rawValue) \($0.baseString)" } ?? ""),
+                            + (match.map {
+                                "; torch \(torch.baseString) pairs with \(companion.rawValue) \($0.baseString)"
+                            } ?? ""),
                         file: site.file, line: site.line,
-                        fix: match.flatMap { FixBuilder.pin(site, to: pinText($0, like: version, torch: torch), rule: rule) })
+                        fix: match.flatMap {
+                            FixBuilder.pin(site, to: pinText($0, like: version, torch: torch), rule: rule)
+                        })
                 } else if !site.requirement.specifier.isEmpty, let match, !site.requirement.specifier.contains(match) {
-                    add(rule, .error,
-                        "`\(site.requirement.text)` excludes \(companion.rawValue) \(match.baseString), the only release "
-                            + "built for torch \(torch.baseString) (pinned at \(sameFile)): pip fails with ResolutionImpossible",
+                    add(
+                        rule, .error,
+                        "`\(site.requirement.text)` excludes \(companion.rawValue) \(match.baseString), "
+                            + "the only release "
+                            + "built for torch \(torch.baseString) (pinned at \(sameFile)): "
+                            + "pip fails with ResolutionImpossible",
                         file: site.file, line: site.line,
                         fix: FixBuilder.pin(site, to: match.baseString, rule: rule))
                 }
@@ -129,17 +150,20 @@ extension RuleContext {
         if let version = earlier.version {
             guard let need = companion.need(ofVersion: version), !need.isMet(by: torch) else { return }
             let rule = companion == .torchvision ? RuleID.visionPair : RuleID.audioPair
-            add(rule, .error,
+            add(
+                rule, .error,
                 "\(companion.rawValue) \(version.publicString) needs \(need.text), but a later step pins torch "
                     + "\(torch.publicString) (\(Self.at(torchSite))) and leaves them mismatched; torch "
                     + "\(torch.baseString) pairs with \(companion.rawValue) \(match.baseString)",
                 file: site.file, line: site.line, fix: FixBuilder.pin(site, to: match.baseString, rule: rule))
         } else if site.requirement.specifier.isEmpty || !site.requirement.specifier.contains(match) {
-            add(RuleID.orderUnpinned, .error,
+            add(
+                RuleID.orderUnpinned, .error,
                 "\(companion.rawValue) is installed unpinned before torch \(torch.publicString) is pinned at "
                     + "\(Self.at(torchSite)): the \(companion.rawValue) resolved first is built for another torch and "
                     + "stays; torch \(torch.baseString) pairs with \(companion.rawValue) \(match.baseString)",
-                file: site.file, line: site.line, fix: FixBuilder.pin(site, to: match.baseString, rule: RuleID.orderUnpinned))
+                file: site.file, line: site.line,
+                fix: FixBuilder.pin(site, to: match.baseString, rule: RuleID.orderUnpinned))
         }
     }
 
@@ -160,12 +184,16 @@ extension RuleContext {
         if image.family == .ngc {
             let blocked = image.pipConstraint && !stage.unsetsPipConstraint
             let severity: Severity = blocked && base.verified ? .error : .warning
-            add(RuleID.ngcPrerelease, severity,
-                "the NGC image \(image.reference) ships torch \(base.version.description) (a pre-release, which PEP 440 "
-                    + "orders before the final release), so `\(site.requirement.text)` (needs \(needing)) makes pip replace "
+            add(
+                RuleID.ngcPrerelease, severity,
+                "the NGC image \(image.reference) ships torch \(base.version.description) "
+                    + "(a pre-release, which PEP 440 "
+                    + "orders before the final release), so `\(site.requirement.text)` (needs \(needing)) "
+                    + "makes pip replace "
                     + "NVIDIA's build with PyPI's"
-                    + (blocked ? "; since 25.03 the image's PIP_CONSTRAINT (/etc/pip/constraint.txt) pins torch, so "
-                        + "the install fails unless PIP_CONSTRAINT is unset" : "")
+                    + (blocked
+                        ? "; since 25.03 the image's PIP_CONSTRAINT (/etc/pip/constraint.txt) pins torch, so "
+                            + "the install fails unless PIP_CONSTRAINT is unset" : "")
                     + (base.verified ? "" : " (the image's torch version is unverified)"),
                 file: site.file, line: site.line)
             return
@@ -176,7 +204,8 @@ extension RuleContext {
         {
             fix = baseImageFix(stage: stage, to: "\(image.repository):\(tag)", rule: RuleID.torchReplaced)
         }
-        add(RuleID.torchReplaced, .warning,
+        add(
+            RuleID.torchReplaced, .warning,
             "`\(site.requirement.text)` needs \(needing), so pip replaces the base image's torch "
                 + "\(base.version.publicString) (\(image.reference)) with a PyPI build",
             file: site.file, line: site.line, fix: fix)
@@ -190,7 +219,8 @@ extension RuleContext {
             root = stages[parent]
             guardCount += 1
         }
-        return FixBuilder.substitute(root.imageWritten, with: image, lines: fileLines[dockerfile.path],
-                                     file: dockerfile.path, line: root.fromLine, rule: rule, kind: .baseImage)
+        return FixBuilder.substitute(
+            root.imageWritten, with: image, lines: fileLines[dockerfile.path],
+            file: dockerfile.path, line: root.fromLine, rule: rule, kind: .baseImage)
     }
 }

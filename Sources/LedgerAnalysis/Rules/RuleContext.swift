@@ -7,7 +7,8 @@ struct RuleContext {
     let readSources: Bool
     var findings: [Finding] = []
 
-    init(dockerfile: Dockerfile, stages: [Stage], files: ContextFiles, fileLines: [String: [String]], readSources: Bool) {
+    init(dockerfile: Dockerfile, stages: [Stage], files: ContextFiles, fileLines: [String: [String]], readSources: Bool)
+    {
         self.dockerfile = dockerfile
         self.stages = stages
         self.files = files
@@ -18,8 +19,15 @@ struct RuleContext {
     mutating func runAll() {
         checkImages()
         checkGluedSpecifiers()
-        for stage in stages {
-            let steps = chain(of: stage.index)
+        // Stages others build on are checked through their children's chains; when chains would overlap past
+        // a bound (a pathological tree of stages), each stage is checked on its own steps only.
+        let parents = Set(stages.compactMap(\.parent))
+        let leaves = stages.filter { !parents.contains($0.index) }
+        let totalSteps = stages.reduce(0) { $0 + $1.steps.count }
+        let chained = leaves.reduce(0) { $0 + chainLength(of: $1.index) }
+        let ownOnly = chained > 4 * totalSteps + 10_000
+        for stage in ownOnly ? stages : leaves {
+            let steps = ownOnly ? stage.steps : chain(of: stage.index)
             checkReleases(steps)
             checkIndexes(steps)
             checkLocalVariants(steps)
@@ -44,7 +52,22 @@ struct RuleContext {
         return order.flatMap { stages[$0].steps }
     }
 
-    mutating func add(_ rule: String, _ severity: Severity, _ message: String, file: String, line: Int?, fix: Fix? = nil) {
+    /// How many steps `chain(of:)` would return, without building it.
+    func chainLength(of index: Int) -> Int {
+        var count = 0
+        var current: Int? = index
+        var guardCount = 0
+        while let value = current, guardCount < 256 {
+            count += stages[value].steps.count
+            current = stages[value].parent
+            guardCount += 1
+        }
+        return count
+    }
+
+    mutating func add(
+        _ rule: String, _ severity: Severity, _ message: String, file: String, line: Int?, fix: Fix? = nil
+    ) {
         findings.append(Finding(rule: rule, severity: severity, message: message, file: file, line: line, fix: fix))
     }
 
@@ -69,32 +92,40 @@ struct RuleContext {
         }.map(\.element)
     }
 
-    /// Normalized name -> pinned version: the final stage's installs win, then earlier stages'.
+    /// Normalized name -> pinned version: the final stage's installs (its chain) win, then other stages'.
     func pins() -> [String: String] {
-        var result: [String: String] = [:]
-        for stage in stages.reversed() {
-            var stagePins: [String: String] = [:]
-            for step in chain(of: stage.index) {
-                for site in step.sites where site.applies != false && !site.requirement.normalizedName.isEmpty {
-                    if let clause = site.requirement.specifier.pinned.map({ _ in site.requirement.specifier.clauses[0].version }) {
-                        stagePins[site.requirement.normalizedName] = clause
-                    } else if let wheel = site.requirement.wheelVersion {
-                        stagePins[site.requirement.normalizedName] = wheel.description
-                    } else {
-                        stagePins[site.requirement.normalizedName] = nil
-                    }
-                }
-            }
-            result.merge(stagePins) { existing, _ in existing }
+        guard let last = stages.last else { return [:] }
+        var result = Self.pins(in: chain(of: last.index))
+        let inChain = Set(sequence(first: last.index) { stages[$0].parent }.prefix(256))
+        for stage in stages.reversed() where !inChain.contains(stage.index) {
+            result.merge(Self.pins(in: stage.steps)) { existing, _ in existing }
         }
         return result
     }
 
+    /// The last exact pin of each name in `steps` (an unpinned install keeps what is installed).
+    static func pins(in steps: [InstallStep]) -> [String: String] {
+        var pins: [String: String] = [:]
+        for step in steps {
+            for site in step.sites where site.applies != false && !site.requirement.normalizedName.isEmpty {
+                let name = site.requirement.normalizedName
+                if site.requirement.specifier.pinned != nil {
+                    pins[name] = site.requirement.specifier.clauses[0].version
+                } else if let wheel = site.requirement.wheelVersion {
+                    pins[name] = wheel.description
+                }
+            }
+        }
+        return pins
+    }
+
     /// Sites of `name` a step installs (markers that are false on Linux excluded).
     static func sites(_ name: String, in step: InstallStep, constraints: Bool = false) -> [RequirementSite] {
-        (step.sites + (constraints ? step.constraints : [])).filter {
-            $0.requirement.normalizedName == name && $0.applies != false
+        var found = step.sites.filter { $0.requirement.normalizedName == name && $0.applies != false }
+        if constraints {
+            found += step.constraints.filter { $0.requirement.normalizedName == name && $0.applies != false }
         }
+        return found
     }
 
     /// A location suffix for messages (`requirements.txt:3`).

@@ -4,19 +4,30 @@ public struct VersionClause: Sendable, Equatable {
     public var op: String
     /// The version text (may end in `.*` for `==` and `!=`).
     public var version: String
+    /// `version` parsed (nil for wildcards and `===`).
+    let target: Version?
+
+    /// A clause; the version is parsed once here.
+    public init(op: String, version: String) {
+        self.op = op
+        self.version = version
+        self.target = op == "===" || version.hasSuffix(".*") ? nil : Version(version)
+    }
 
     /// Whether `candidate` satisfies this clause (pre-releases allowed, as pip checks installed versions).
     public func contains(_ candidate: Version) -> Bool {
         if op == "===" { return candidate.text == version || candidate.description == version }
         if (op == "==" || op == "!=") && version.hasSuffix(".*") {
             guard let prefix = Version(String(version.dropLast(2))) else { return false }
-            let matches = candidate.epoch == prefix.epoch
-                && Array(candidate.release.prefix(prefix.release.count)) + Array(
-                    repeating: 0, count: max(0, prefix.release.count - candidate.release.count))
+            let matches =
+                candidate.epoch == prefix.epoch
+                && Array(candidate.release.prefix(prefix.release.count))
+                    + Array(
+                        repeating: 0, count: max(0, prefix.release.count - candidate.release.count))
                     == prefix.release
             return op == "==" ? matches : !matches
         }
-        guard let target = Version(version) else { return false }
+        guard let target else { return false }
         switch op {
         case "==":
             return Version.compare(candidate, target, ignoringLocal: target.local == nil) == 0
@@ -82,11 +93,15 @@ public struct VersionSpecifier: Sendable, Equatable {
             guard !op.isEmpty else { return nil }
             let version = part.dropFirst(op.count).trimmingSpaces
             guard !version.isEmpty else { return nil }
+            let clause = VersionClause(op: op, version: version)
             if op != "===" {
-                let core = version.hasSuffix(".*") ? String(version.dropLast(2)) : version
-                guard Version(core) != nil else { return nil }
+                if version.hasSuffix(".*") {
+                    guard Version(String(version.dropLast(2))) != nil else { return nil }
+                } else if clause.target == nil {
+                    return nil
+                }
             }
-            clauses.append(VersionClause(op: op, version: version))
+            clauses.append(clause)
         }
         self.clauses = clauses
     }
@@ -99,7 +114,7 @@ public struct VersionSpecifier: Sendable, Equatable {
         guard clauses.count == 1, clauses[0].op == "==" || clauses[0].op == "===",
             !clauses[0].version.hasSuffix(".*")
         else { return nil }
-        return Version(clauses[0].version)
+        return clauses[0].op == "===" ? Version(clauses[0].version) : clauses[0].target
     }
 
     /// Whether there are no clauses.
@@ -113,7 +128,9 @@ extension StringProtocol {
     /// The text without leading and trailing spaces and tabs.
     var trimmingSpaces: String {
         var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" || first == "\r" { scalars = scalars.dropFirst() }
+        while let first = scalars.first, first == " " || first == "\t" || first == "\r" {
+            scalars = scalars.dropFirst()
+        }
         while let last = scalars.last, last == " " || last == "\t" || last == "\r" { scalars = scalars.dropLast() }
         return String(scalars)
     }

@@ -20,7 +20,8 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `text`; nil when it is not a PEP 440 version.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
+        var bytes = Array(text.utf8)
+        for index in bytes.indices where bytes[index] >= 65 && bytes[index] <= 90 { bytes[index] += 32 }
         var parser = VersionScanner(bytes: bytes)
         guard let parsed = parser.parse() else { return nil }
         self = parsed
@@ -191,20 +192,24 @@ struct VersionScanner {
         if let byte = peek, isSeparator(byte) { index += 1 }
     }
 
-    mutating func word(_ text: String) -> Bool {
-        let utf8 = Array(text.utf8)
-        guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else { return false }
-        index += utf8.count
+    mutating func word(_ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let pointer = text.utf8Start
+        for offset in 0..<count where bytes[index + offset] != pointer[offset] { return false }
+        index += count
         return true
     }
 
     mutating func prePhase() -> String? {
-        for (spelling, phase) in [
-            ("alpha", "a"), ("beta", "b"), ("preview", "rc"), ("pre", "rc"), ("rc", "rc"), ("a", "a"), ("b", "b"),
-            ("c", "rc"),
-        ] where word(spelling) {
-            return phase
+        guard let first = peek, first == 97 || first == 98 || first == 99 || first == 112 || first == 114 else {
+            return nil
         }
+        if word("alpha") { return "a" }
+        if word("beta") { return "b" }
+        if word("preview") || word("pre") || word("rc") || word("c") { return "rc" }
+        if word("a") { return "a" }
+        if word("b") { return "b" }
         return nil
     }
 

@@ -29,15 +29,22 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The Dockerfile, relative to the context (or a path that exists).", valueName: "file"))
     var dockerfile: String = "Dockerfile"
 
-    @Option(name: .customLong("requirements"), help: ArgumentHelp("A requirements file to check too (repeatable).",
-                                                                  valueName: "file"))
+    @Option(
+        name: .customLong("requirements"),
+        help: ArgumentHelp(
+            "A requirements file to check too (repeatable).",
+            valueName: "file"))
     var requirements: [String] = []
 
-    @Option(help: ArgumentHelp("The project (image repository); default: the context folder's name.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("The project (image repository); default: the context folder's name.", valueName: "name"))
     var project: String?
 
-    @Option(name: .customLong("build-arg"), help: ArgumentHelp("A build argument NAME=VALUE for ARG substitution.",
-                                                               valueName: "name=value"))
+    @Option(
+        name: .customLong("build-arg"),
+        help: ArgumentHelp(
+            "A build argument NAME=VALUE for ARG substitution.",
+            valueName: "name=value"))
     var buildArgs: [String] = []
 
     @Option(help: ArgumentHelp("Output format: text, json or sarif.", valueName: "format"))
@@ -58,8 +65,9 @@ struct AnalyzeCommand: ParsableCommand {
                 extraRequirements: requirements.map { Self.resolve($0, in: contextURL) },
                 buildArgs: Dictionary(buildArgs.map(Self.split), uniquingKeysWith: { $1 }))
         } catch let error as AnalysisError {
-            throw CLIError("\(error.description); check the path, or pass --context DIR and --dockerfile FILE",
-                           exitCode: Exit.unusable)
+            throw CLIError(
+                "\(error.description); check the path, or pass --context DIR and --dockerfile FILE",
+                exitCode: Exit.unusable)
         }
         let analysisID = UUID().uuidString.lowercased()
         let projectName = project ?? Self.projectName(for: contextURL)
@@ -74,8 +82,9 @@ struct AnalyzeCommand: ParsableCommand {
         switch format {
         case .text:
             Output.write(Data(ReportRenderer.text(report.findings).utf8))
-            Diagnostics.note("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s") "
-                             + "(analysis \(analysisID), project \(projectName))")
+            Diagnostics.note(
+                "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s") "
+                    + "(analysis \(analysisID), project \(projectName))")
         case .json:
             let output = AnalyzeOutput(
                 analysisId: analysisID, project: projectName, context: contextURL.path, dockerfile: dockerfile,
@@ -86,7 +95,8 @@ struct AnalyzeCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             Output.write(try encoder.encode(output) + Data("\n".utf8))
         case .sarif:
-            Output.write(try ReportRenderer.sarif(report.findings, toolVersion: EventMetadata.ledgerVersion) + Data("\n".utf8))
+            Output.write(
+                try ReportRenderer.sarif(report.findings, toolVersion: EventMetadata.ledgerVersion) + Data("\n".utf8))
         }
         if errors > 0 { throw ExitCode(Exit.failed) }
     }
@@ -117,8 +127,9 @@ struct AnalyzeCommand: ParsableCommand {
             rule: finding.rule, severity: finding.severity.rawValue, message: finding.message, file: finding.file,
             line: finding.line,
             fix: finding.fix.map {
-                StoredFix(rule: $0.rule, kind: $0.kind.rawValue, file: $0.file, line: $0.line, before: $0.before,
-                          after: $0.after, diff: UnifiedDiff.diff(of: $0))
+                StoredFix(
+                    rule: $0.rule, kind: $0.kind.rawValue, file: $0.file, line: $0.line, before: $0.before,
+                    after: $0.after, diff: UnifiedDiff.diff(of: $0))
             })
     }
 }
