@@ -96,3 +96,14 @@ import Testing
             UnifiedDiff.diff(old: old, new: new, path: "f").hasPrefix("--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n line 2\n"))
     }
 }
+
+@Suite struct DocumentationTests {
+    @Test func everyRuleIsDocumented() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/analyzer.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        for rule in RuleCatalog.all {
+            #expect(text.contains("| `\(rule.id)` | \(rule.severity.rawValue)"), "\(rule.id) is missing from the table")
+        }
+    }
+}

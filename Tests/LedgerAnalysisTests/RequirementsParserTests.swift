@@ -29,11 +29,11 @@ import Testing
         Case(
             line:
                 "https://github.com/Dao-AILab/flash-attention/releases/download/v2.7.4.post1/"
-                    + "flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl",
+                + "flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl",
             name: "flash_attn", spec: "",
             url:
                 "https://github.com/Dao-AILab/flash-attention/releases/download/v2.7.4.post1/"
-                    + "flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl"
+                + "flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-cp311-cp311-linux_x86_64.whl"
         ),
         Case(
             line: "./wheels/custom_ops-0.1.0-py3-none-any.whl", name: "custom_ops", spec: "",

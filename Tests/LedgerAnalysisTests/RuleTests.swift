@@ -108,7 +108,7 @@ import Testing
                 "python:3.11",
                 "pip install torch==2.5.1 https://github.com/Dao-AILab/flash-attention/releases/"
                     + "download/v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.5cxx11abiFALSE-"
-                        + "cp311-cp311-linux_x86_64.whl"
+                    + "cp311-cp311-linux_x86_64.whl"
             )),
         Case(
             rule: RuleID.fullyShard, severity: .error,
