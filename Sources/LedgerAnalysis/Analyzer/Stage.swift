@@ -43,6 +43,8 @@ struct Stage: Sendable {
     var workdir = "/"
     var unsetsPipConstraint = false
     var installsNvcc = false
+    /// Container paths RUN steps write (redirections, `curl -o`, `wget -O`): not expected in the context.
+    var writtenFiles: Set<String> = []
     var glued: [GluedSpecifier] = []
     /// COPY/ADD from the context: (sources, destination) with the destination absolute.
     var copies: [(sources: [String], destination: String)] = []

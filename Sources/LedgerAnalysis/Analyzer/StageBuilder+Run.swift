@@ -70,7 +70,16 @@ extension StageBuilder {
         let commands = ShellTokenizer.commands(in: script.text, variables: stages[stage].variables)
         for command in commands {
             let words = command.words.map(\.text)
+            for target in command.redirects where stages[stage].writtenFiles.count < 10_000 {
+                stages[stage].writtenFiles.insert(Self.join(stages[stage].workdir, target))
+            }
             guard let program = words.first else { continue }
+            if program == "curl" || program == "wget" {
+                for (index, word) in words.enumerated().dropFirst()
+                where ["-o", "-O", "--output", "--output-document"].contains(words[index - 1]) {
+                    stages[stage].writtenFiles.insert(Self.join(stages[stage].workdir, word))
+                }
+            }
             if program == "unset", words.contains("PIP_CONSTRAINT") { stages[stage].unsetsPipConstraint = true }
             if words.contains(where: { $0.hasPrefix("PIP_CONSTRAINT=") && $0.count == 15 }) {
                 stages[stage].unsetsPipConstraint = true
@@ -176,6 +185,8 @@ extension StageBuilder {
             let location = script.location(file.word.start)
             if let constraint = variables["PIP_CONSTRAINT"], constraint == file.path { continue }
             guard let contextPath = resolveRequirementsPath(file.path, stage: stage) else {
+                let container = Self.join(stages[stage].workdir, file.path)
+                if ancestry(stage).contains(where: { stages[$0].writtenFiles.contains(container) }) { continue }
                 findings.append(
                     Finding(
                         rule: RuleID.requirementsMissing, severity: .warning,

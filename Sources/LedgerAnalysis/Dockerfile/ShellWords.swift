@@ -26,6 +26,8 @@ struct GluedRedirection: Sendable, Equatable {
 struct ShellCommand: Sendable, Equatable {
     var words: [ShellWord] = []
     var glued: [GluedRedirection] = []
+    /// Targets of its redirections (`> /tmp/requirements.txt`).
+    var redirects: [String] = []
 }
 
 /// A POSIX-shell tokenizer good enough to find package installs: quotes, escapes, operators,
@@ -109,6 +111,7 @@ struct ShellTokenizer {
                 }
                 if skipNextWord {
                     skipNextWord = false
+                    current.redirects.append(word.text)
                     continue
                 }
                 word.start = start

@@ -46,6 +46,20 @@ extension RuleContext {
                 }
                 continue
             }
+            // torch named unpinned beside an unpinned companion: pip may move torch to the companion's.
+            if let site = torchSite, site.requirement.specifier.isEmpty,
+                Companion.allCases.contains(where: { companion in
+                    Self.sites(companion.rawValue, in: step).contains { $0.requirement.pinnedVersion == nil }
+                })
+            {
+                torch = nil
+                for companion in Companion.allCases {
+                    for site in Self.sites(companion.rawValue, in: step) {
+                        installed[companion] = (site, site.requirement.pinnedVersion)
+                    }
+                }
+                continue
+            }
             if let site = torchSite, let current = torch {
                 if !site.requirement.specifier.isEmpty, !site.requirement.specifier.contains(current.version) {
                     if current.fromBase {
