@@ -172,4 +172,27 @@ import Testing
         let ngc = try Fixture.analyze(Self.pip("nvcr.io/nvidia/pytorch:22.12-py3", "pip install torch==2.0.1"))
         #expect(ngc.findings.filter { $0.rule == RuleID.ngcPrerelease }.map(\.severity) == [.warning])
     }
+
+    @Test func realWorldNearMisses() throws {
+        // A requirements file the RUN itself writes is not a missing input.
+        let written = try Fixture.analyze(
+            Self.pip("python:3.11", "echo \"torch>=2\" > /tmp/req.txt && pip install -r /tmp/req.txt"))
+        #expect(written.findings.isEmpty, "\(written.findings.map(\.message))")
+        // torch named unpinned beside unpinned companions: pip moves all three together.
+        let together = try Fixture.analyze(
+            Self.pip(
+                "python:3.11", "pip install torch==2.5.1",
+                "pip install torch torchvision torchaudio --index-url https://download.pytorch.org/whl/cu118"))
+        #expect(together.findings.isEmpty, "\(together.findings.map(\.message))")
+        // NGC with its own torch, extensions built with its nvcc, unpinned companions: nothing to report.
+        let ngc = try Fixture.analyze(
+            Self.pip(
+                "nvcr.io/nvidia/pytorch:24.07-py3", "pip install --no-cache-dir transformers==4.44.2 datasets",
+                "MAX_JOBS=8 pip install flash-attn --no-build-isolation", "pip install -e . 2>&1 | tee /tmp/log"))
+        #expect(ngc.findings.isEmpty, "\(ngc.findings.map(\.message))")
+        // Quoted and escaped specifiers, redirections of stderr.
+        let quoted = try Fixture.analyze(
+            Self.pip("python:3.11", "pip install -U \"pip<25\" torch\\>=2.0 'numpy<2' 2>&1 >/dev/null"))
+        #expect(quoted.findings.isEmpty, "\(quoted.findings.map(\.message))")
+    }
 }

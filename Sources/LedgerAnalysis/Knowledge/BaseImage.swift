@@ -99,7 +99,7 @@ enum PyTorchTags {
     }
 
     /// The cuDNN major the scheme uses for `torch`: 8 up to 2.3, 9 from 2.4.
-    static func cudnnMajor(for torch: Version) -> Int { torch < Version("2.4.0")! ? 8 : 9 }
+    static func cudnnMajor(for torch: Version) -> Int { torch < Version(release: 2, 4, 0) ? 8 : 9 }
 
     /// Why the tag cannot exist, and the nearest tag that does (keeping torch, flavor and CUDA major).
     static func problem(with image: BaseImage) -> TagProblem? {

@@ -61,10 +61,10 @@ enum TorchReleases {
     static let minorOnly: [String: String] = ["2.11": "0.26", "2.12": "0.27", "2.13": "0.28"]
 
     /// The highest torch version whose patches are all known.
-    static let lastKnownPatchRelease = Version("2.10.0")!
+    static let lastKnownPatchRelease = Version(release: 2, 10, 0)
 
     /// The oldest torch the table covers.
-    static let firstKnownRelease = Version("1.12.0")!
+    static let firstKnownRelease = Version(release: 1, 12, 0)
 
     /// The release row of `torch` (release segment only: `2.5.1+cu124` and `2.5.1` are the same row).
     static func release(_ torch: Version) -> TorchRelease? {

@@ -76,7 +76,7 @@ extension RuleContext {
     /// FSDP2's public `fully_shard` imported by the context's Python sources while torch is below 2.6.
     mutating func checkFullyShard(stage: Stage, steps: [InstallStep]) {
         guard let torch = finalTorch(stage: stage, steps: steps),
-            Version.compare(torch.version, Version("2.6.0")!, ignoringLocal: true) < 0,
+            Version.compare(torch.version, Version(release: 2, 6, 0), ignoringLocal: true) < 0,
             !(torch.version.major == 2 && torch.version.minor == 6)
         else { return }
         for path in files.pythonSources() {

@@ -28,6 +28,12 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.text = text
     }
 
+    /// A final release from its numbers (`Version(release: 2, 4, 0)`), for constants.
+    init(release: Int...) {
+        self.init(epoch: 0, release: release, pre: nil, post: nil, dev: nil, local: nil)
+        self.text = release.map(String.init).joined(separator: ".")
+    }
+
     init(epoch: Int, release: [Int], pre: (String, Int)?, post: Int?, dev: Int?, local: String?) {
         self.epoch = epoch
         self.release = release
