@@ -104,8 +104,21 @@ enum RequirementsParser {
                     written: column == nil ? "" : requirementText, column: column ?? -1,
                     isConstraint: isConstraint, applies: requirement.marker.map(Marker.evaluate) ?? true))
         }
+        // Garbage must not flood the output: keep the first findings and say how many more there were.
+        if document.findings.count > findingLimit {
+            let more = document.findings.count - findingLimit
+            document.findings = Array(document.findings.prefix(findingLimit))
+            document.findings.append(
+                Finding(
+                    rule: RuleID.requirementSyntax, severity: .error,
+                    message: "\(more) more unreadable lines; is this a requirements file?", file: path,
+                    line: document.findings.last?.line))
+        }
         return document
     }
+
+    /// Most syntax findings reported per file.
+    static let findingLimit = 100
 
     static func parseOption(_ content: String, number: Int, into document: inout RequirementsDocument) {
         var name = content
