@@ -48,6 +48,7 @@ func largeDockerfile(lines: Int) -> String {
         "RUN apt-get update && apt-get install -y --no-install-recommends curl git && rm -rf /var/lib/apt/lists/*",
         "ARG WANDB_VERSION=0.18.7",
         "RUN pip install wandb==${WANDB_VERSION} 'tensorboard<3' && echo done > /tmp/done",
+        "RUN pip install scipy>=1.11  # unquoted: one finding (with a fix) per block",
         "",
     ]
     var out = "ARG BASE=pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime\nFROM ${BASE} AS stage0\n"
