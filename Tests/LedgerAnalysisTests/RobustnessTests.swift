@@ -20,7 +20,7 @@ import Testing
             _ = RequirementsParser.parse(lines: lines, path: "r.txt", isConstraint: false)
             _ = ShellTokenizer.commands(in: text, variables: ["A": "1"])
             _ = Marker.evaluate(text)
-            _ = Version(text)
+            _ = PackageVersion(text)
         }
     }
 

@@ -9,14 +9,14 @@ import Testing
         ("0.20.1", "0.21.0", -1), ("1!0.1", "2.0", 1), ("2.10.0", "2.9.1", 1), ("v1.2", "1.2", 0),
     ])
     func ordering(a: String, b: String, expected: Int) throws {
-        let x = try #require(Version(a))
-        let y = try #require(Version(b))
-        #expect(Version.compare(x, y) == expected)
+        let x = try #require(PackageVersion(a))
+        let y = try #require(PackageVersion(b))
+        #expect(PackageVersion.compare(x, y) == expected)
     }
 
     @Test(arguments: ["", "abc", "1..2", "1.0+", "==1.0", "1.0 2.0", "1.0-"])
     func rejectsInvalid(_ text: String) {
-        #expect(Version(text) == nil)
+        #expect(PackageVersion(text) == nil)
     }
 
     @Test(arguments: [
@@ -26,14 +26,14 @@ import Testing
     ])
     func specifiers(spec: String, version: String, contains: Bool) throws {
         let specifier = try #require(VersionSpecifier(parsing: spec))
-        #expect(specifier.contains(try #require(Version(version))) == contains)
+        #expect(specifier.contains(try #require(PackageVersion(version))) == contains)
     }
 
     @Test func localAndParts() throws {
-        let version = try #require(Version("2.5.1+cu124"))
+        let version = try #require(PackageVersion("2.5.1+cu124"))
         #expect(version.local == "cu124")
         #expect(version.minorKey == "2.5")
         #expect(version.baseString == "2.5.1")
-        #expect(try #require(Version("2.6.0rc1")).isPrerelease)
+        #expect(try #require(PackageVersion("2.6.0rc1")).isPrerelease)
     }
 }

@@ -25,9 +25,13 @@ public enum LogFixes {
     /// "torchvision 0.21.0 depends on torch==2.6.0" with torch pinned elsewhere: pin the companion to torch's.
     static func resolverFixes(_ log: String, steps: [InstallStep]) -> [Fix] {
         var fixes: [Fix] = []
-        let requested = matches(#"The user requested torch==([^\s,;)]+)"#, in: log).first.flatMap { Version($0[0]) }
+        let requested = matches(#"The user requested torch==([^\s,;)]+)"#, in: log).first.flatMap {
+            PackageVersion($0[0])
+        }
         for groups in matches(#"(torchvision|torchaudio) ([0-9][^\s]*) depends on torch==([^\s,;)]+)"#, in: log) {
-            guard let companion = Companion(rawValue: groups[0]), let version = Version(groups[1]) else { continue }
+            guard let companion = Companion(rawValue: groups[0]), let version = PackageVersion(groups[1]) else {
+                continue
+            }
             let torch = requested ?? pinnedTorch(in: steps)
             guard let torch, let match = companion.version(forTorch: torch) else { continue }
             let sites = steps.flatMap { RuleContext.sites(companion.rawValue, in: $0, constraints: true) }
@@ -49,7 +53,7 @@ public enum LogFixes {
             #"No matching distribution found for (torch|torchvision|torchaudio)==([^\s,;)]+)"#, in: log)
         {
             let name = groups[0]
-            guard let wanted = Version(groups[1]) else { continue }
+            guard let wanted = PackageVersion(groups[1]) else { continue }
             for step in steps {
                 for site in RuleContext.sites(name, in: step) {
                     guard let pinned = site.requirement.pinnedVersion,
@@ -86,21 +90,21 @@ public enum LogFixes {
     }
 
     /// The newest torch not above `wanted` that the index has: from pip's "from versions" list, else the knowledge.
-    static func replacementTorch(for wanted: Version, listed: String?, step: InstallStep) -> Version? {
+    static func replacementTorch(for wanted: PackageVersion, listed: String?, step: InstallStep) -> PackageVersion? {
         if let listed {
-            let versions = listed.split(separator: ",").compactMap { Version($0.trimmingSpaces) }
-                .filter { !$0.isPrerelease && Version.compare($0, wanted, ignoringLocal: true) <= 0 }
-            if let best = versions.max(by: { Version.compare($0, $1, ignoringLocal: true) < 0 }) {
-                return Version(best.publicString)
+            let versions = listed.split(separator: ",").compactMap { PackageVersion($0.trimmingSpaces) }
+                .filter { !$0.isPrerelease && PackageVersion.compare($0, wanted, ignoringLocal: true) <= 0 }
+            if let best = versions.max(by: { PackageVersion.compare($0, $1, ignoringLocal: true) < 0 }) {
+                return PackageVersion(best.publicString)
             }
         }
         guard let variant = step.indexURL.flatMap({ WheelFacts.indexVariant($0.url) }) else { return nil }
         let candidates = TorchReleases.table.filter { $0.cudaVariants.contains(variant) || variant == "cpu" }
-            .compactMap { Version($0.torch) }.filter { $0 <= wanted }
+            .compactMap { PackageVersion($0.torch) }.filter { $0 <= wanted }
         return candidates.max()
     }
 
-    static func pinnedTorch(in steps: [InstallStep]) -> Version? {
+    static func pinnedTorch(in steps: [InstallStep]) -> PackageVersion? {
         steps.flatMap { RuleContext.sites("torch", in: $0, constraints: true) }.compactMap(\.requirement.pinnedVersion)
             .last
     }

@@ -17,7 +17,7 @@ public struct BaseImage: Sendable, Equatable {
     public var digest: String?
     public var family: Family = .other
     /// The preinstalled torch, and whether a source states it.
-    public var torch: Version?
+    public var torch: PackageVersion?
     public var torchVerified = false
     /// The image's CUDA toolkit (`12.4`), and whether a source states it.
     public var cuda: String?
@@ -87,7 +87,7 @@ enum PyTorchTags {
 
     static func describe(_ tag: String, into image: inout BaseImage) {
         let parts = tag.split(separator: "-")
-        guard let first = parts.first, let torch = Version(String(first)), first.contains(".") else { return }
+        guard let first = parts.first, let torch = PackageVersion(String(first)), first.contains(".") else { return }
         image.torch = torch
         image.torchVerified = true
         for part in parts.dropFirst() {
@@ -99,7 +99,7 @@ enum PyTorchTags {
     }
 
     /// The cuDNN major the scheme uses for `torch`: 8 up to 2.3, 9 from 2.4.
-    static func cudnnMajor(for torch: Version) -> Int { torch < Version(release: 2, 4, 0) ? 8 : 9 }
+    static func cudnnMajor(for torch: PackageVersion) -> Int { torch < PackageVersion(release: 2, 4, 0) ? 8 : 9 }
 
     /// Why the tag cannot exist, and the nearest tag that does (keeping torch, flavor and CUDA major).
     static func problem(with image: BaseImage) -> TagProblem? {
@@ -113,7 +113,7 @@ enum PyTorchTags {
         let release = hasPatch ? TorchReleases.release(torch) : nil
         let target = release ?? TorchReleases.latestPatch(ofMinor: torch)
         func suggestion() -> String? {
-            guard let target, let version = Version(target.torch),
+            guard let target, let version = PackageVersion(target.torch),
                 let variant = target.cudaVariants.contains(TorchReleases.variant(ofCuda: cuda))
                     ? TorchReleases.variant(ofCuda: cuda) : TorchReleases.nearestVariant(in: target, to: cuda),
                 let cudaText = TorchReleases.cudaVersion(ofVariant: variant)
@@ -153,8 +153,8 @@ enum PyTorchTags {
     }
 
     /// A tag for `torch` nearest to `cuda` in `repository` (for a base-image fix keeping the requested torch).
-    static func tag(forTorch torch: Version, cuda: String?, flavor: String?) -> String? {
-        guard let release = TorchReleases.release(torch), let version = Version(release.torch),
+    static func tag(forTorch torch: PackageVersion, cuda: String?, flavor: String?) -> String? {
+        guard let release = TorchReleases.release(torch), let version = PackageVersion(release.torch),
             let variant = TorchReleases.nearestVariant(in: release, to: cuda),
             let cudaText = TorchReleases.cudaVersion(ofVariant: variant)
         else { return nil }

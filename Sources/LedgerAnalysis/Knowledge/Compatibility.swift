@@ -1,14 +1,14 @@
 /// What a companion package (torchvision, torchaudio) needs of torch.
 enum TorchNeed: Sendable, Equatable {
     /// Exactly this torch release (torchvision; torchaudio before 2.11).
-    case exact(Version)
+    case exact(PackageVersion)
     /// Any torch of this `major.minor` (torchvision 0.26–0.28, patch unknown).
     case minor(String)
     /// This torch minor or later (torchaudio 2.11+, built on the stable ABI).
-    case atLeast(Version)
+    case atLeast(PackageVersion)
 
     /// Whether `torch` meets the need (release segments only; NGC `2.5.0a0` counts as 2.5.0).
-    func isMet(by torch: Version) -> Bool {
+    func isMet(by torch: PackageVersion) -> Bool {
         switch self {
         case .exact(let version): return torch.baseString == version.baseString
         case .minor(let key): return torch.minorKey == key
@@ -33,10 +33,10 @@ enum Companion: String, CaseIterable, Sendable {
     case torchvision, torchaudio
 
     /// What this companion at `version` needs of torch; nil when the knowledge has no row.
-    func need(ofVersion version: Version) -> TorchNeed? {
+    func need(ofVersion version: PackageVersion) -> TorchNeed? {
         switch self {
         case .torchvision:
-            if let release = TorchReleases.torch(forVision: version), let torch = Version(release.torch) {
+            if let release = TorchReleases.torch(forVision: version), let torch = PackageVersion(release.torch) {
                 return .exact(torch)
             }
             if let torchMinor = TorchReleases.minorOnly.first(where: { $0.value == version.minorKey })?.key {
@@ -47,7 +47,7 @@ enum Companion: String, CaseIterable, Sendable {
             // > "TorchAudio 2.11 is built against PyTorch's stable ABI and therefore supports PyTorch 2.11 and
             // > all later versions." (torchaudio installation docs)
             if version.major > 2 || (version.major == 2 && version.minor >= 11) { return .atLeast(version) }
-            if let release = TorchReleases.torch(forAudio: version), let torch = Version(release.torch) {
+            if let release = TorchReleases.torch(forAudio: version), let torch = PackageVersion(release.torch) {
                 return .exact(torch)
             }
             return nil
@@ -55,12 +55,12 @@ enum Companion: String, CaseIterable, Sendable {
     }
 
     /// The companion version that matches `torch`; nil when unknown.
-    func version(forTorch torch: Version) -> Version? {
+    func version(forTorch torch: PackageVersion) -> PackageVersion? {
         guard let release = TorchReleases.release(torch) else {
-            if self == .torchaudio, torch.major == 2, torch.minor >= 11 { return Version("2.11.0") }
+            if self == .torchaudio, torch.major == 2, torch.minor >= 11 { return PackageVersion("2.11.0") }
             return nil
         }
-        return Version(self == .torchvision ? release.vision : release.audio)
+        return PackageVersion(self == .torchvision ? release.vision : release.audio)
     }
 
     /// The source of the pairing fact.
@@ -75,7 +75,7 @@ public enum Compatibility {
         torch: String?, torchvision: String?, torchaudio: String?, torchCuda: String?, visionCuda: String?,
         audioCuda: String?
     ) -> (verdict: String, reason: String) {
-        guard let torchText = torch, let torchVersion = Version(torchText) else {
+        guard let torchText = torch, let torchVersion = PackageVersion(torchText) else {
             return ("unknown", "torch is not installed or reports no version")
         }
         var unknown: [String] = []
@@ -83,7 +83,7 @@ public enum Compatibility {
             (Companion.torchvision, torchvision, visionCuda), (Companion.torchaudio, torchaudio, audioCuda),
         ] {
             guard let installed else { continue }
-            guard let version = Version(installed) else {
+            guard let version = PackageVersion(installed) else {
                 unknown.append("\(companion.rawValue) reports version `\(installed)`")
                 continue
             }
@@ -101,7 +101,9 @@ public enum Compatibility {
                         + "\(torchVersion.publicString): \(pin)"
                 )
             }
-            if let torchCuda, let cuda, let a = Version(torchCuda), let b = Version(cuda), a.major != b.major {
+            if let torchCuda, let cuda, let a = PackageVersion(torchCuda), let b = PackageVersion(cuda),
+                a.major != b.major
+            {
                 return (
                     "mismatch",
                     "\(companion.rawValue) was built with CUDA \(cuda) but torch with CUDA \(torchCuda): "
@@ -119,7 +121,7 @@ public enum Compatibility {
 
     /// The torchvision/torchaudio versions that match a torch version (`2.5.1` -> (`0.20.1`, `2.5.1`)).
     public static func companions(ofTorch version: String) -> (torchvision: String?, torchaudio: String?) {
-        guard let torch = Version(version) else { return (nil, nil) }
+        guard let torch = PackageVersion(version) else { return (nil, nil) }
         return (
             Companion.torchvision.version(forTorch: torch)?.baseString,
             Companion.torchaudio.version(forTorch: torch)?.baseString
@@ -128,6 +130,6 @@ public enum Compatibility {
 
     /// The CUDA builds of a torch release on the PyTorch index (`["cu118", "cu121", "cu124"]`), empty when unknown.
     public static func cudaVariants(ofTorch version: String) -> [String] {
-        Version(version).flatMap(TorchReleases.release)?.cudaVariants ?? []
+        PackageVersion(version).flatMap(TorchReleases.release)?.cudaVariants ?? []
     }
 }

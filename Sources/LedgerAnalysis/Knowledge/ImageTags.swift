@@ -39,7 +39,7 @@ enum NGCTags {
             image.pipConstraint = year * 100 + month >= 2503
         }
         guard let row = table[key] else { return }
-        image.torch = Version(row.torch)
+        image.torch = PackageVersion(row.torch)
         image.torchVerified = row.torchVerified
         image.cuda = row.cuda
         image.cudaVerified = row.cudaVerified
@@ -70,7 +70,7 @@ enum CudaTags {
 
     static func describe(_ tag: String, into image: inout BaseImage) {
         let parts = tag.split(separator: "-")
-        guard let first = parts.first, let version = Version(String(first)) else { return }
+        guard let first = parts.first, let version = PackageVersion(String(first)) else { return }
         image.cuda = version.minorKey
         image.cudaVerified = true
         for part in parts.dropFirst() {
@@ -93,7 +93,7 @@ enum CudaTags {
     /// `<torch>-gpu-py<NN>-cu<NNN>-<os>-ec2`.
     static func describeDLC(_ tag: String, into image: inout BaseImage) {
         let parts = tag.split(separator: "-")
-        guard let first = parts.first, let torch = Version(String(first)) else { return }
+        guard let first = parts.first, let torch = PackageVersion(String(first)) else { return }
         image.torch = torch
         image.torchVerified = true
         for part in parts where part.hasPrefix("cu") {

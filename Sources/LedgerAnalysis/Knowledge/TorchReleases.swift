@@ -61,34 +61,34 @@ enum TorchReleases {
     static let minorOnly: [String: String] = ["2.11": "0.26", "2.12": "0.27", "2.13": "0.28"]
 
     /// The highest torch version whose patches are all known.
-    static let lastKnownPatchRelease = Version(release: 2, 10, 0)
+    static let lastKnownPatchRelease = PackageVersion(release: 2, 10, 0)
 
     /// The oldest torch the table covers.
-    static let firstKnownRelease = Version(release: 1, 12, 0)
+    static let firstKnownRelease = PackageVersion(release: 1, 12, 0)
 
     /// The release row of `torch` (release segment only: `2.5.1+cu124` and `2.5.1` are the same row).
-    static func release(_ torch: Version) -> TorchRelease? {
+    static func release(_ torch: PackageVersion) -> TorchRelease? {
         byVersion[torch.baseString]
     }
 
     /// Whether the table covers every patch release of `torch`'s minor (so a missing patch never existed).
-    static func coversMinor(of torch: Version) -> Bool {
-        torch >= firstKnownRelease && Version.compare(torch, lastKnownPatchRelease, ignoringLocal: true) <= 0
+    static func coversMinor(of torch: PackageVersion) -> Bool {
+        torch >= firstKnownRelease && PackageVersion.compare(torch, lastKnownPatchRelease, ignoringLocal: true) <= 0
             && !(torch.major == 2 && torch.minor == 10 && torch.micro > 0)
     }
 
     /// The newest known release of the same minor (`2.5.3` -> `2.5.1`).
-    static func latestPatch(ofMinor torch: Version) -> TorchRelease? {
+    static func latestPatch(ofMinor torch: PackageVersion) -> TorchRelease? {
         table.last { $0.torch.hasPrefix("\(torch.major).\(torch.minor).") }
     }
 
     /// The torch release whose torchvision is `vision`.
-    static func torch(forVision vision: Version) -> TorchRelease? {
+    static func torch(forVision vision: PackageVersion) -> TorchRelease? {
         table.first { $0.vision == vision.baseString }
     }
 
     /// The torch release whose torchaudio is `audio` (only up to 2.10, where pairs are exact).
-    static func torch(forAudio audio: Version) -> TorchRelease? {
+    static func torch(forAudio audio: PackageVersion) -> TorchRelease? {
         table.first { $0.audio == audio.baseString }
     }
 
@@ -107,9 +107,9 @@ enum TorchReleases {
 
     /// The variant of `release` nearest to `cuda` (same major first, then the closest minor).
     static func nearestVariant(in release: TorchRelease, to cuda: String?) -> String? {
-        guard let cuda, let wanted = Version(cuda) else { return release.cudaVariants.last }
+        guard let cuda, let wanted = PackageVersion(cuda) else { return release.cudaVariants.last }
         let scored = release.cudaVariants.compactMap { variant -> (String, Int)? in
-            guard let version = cudaVersion(ofVariant: variant).flatMap(Version.init) else { return nil }
+            guard let version = cudaVersion(ofVariant: variant).flatMap(PackageVersion.init) else { return nil }
             let penalty =
                 (version.major == wanted.major ? 0 : 1000) + abs(version.minor - wanted.minor) * 2
                 + (version.minor < wanted.minor ? 1 : 0)

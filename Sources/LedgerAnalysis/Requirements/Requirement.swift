@@ -16,12 +16,12 @@ public struct Requirement: Sendable, Equatable {
     /// The environment marker after `;`.
     public var marker: String?
     /// For a wheel file reference, the version encoded in its file name.
-    public var wheelVersion: Version?
+    public var wheelVersion: PackageVersion?
     /// The requirement text as written.
     public var text: String
 
     /// The exact version this requirement installs, if it names one (`==V` or a wheel file).
-    public var pinnedVersion: Version? { specifier.pinned ?? wheelVersion }
+    public var pinnedVersion: PackageVersion? { specifier.pinned ?? wheelVersion }
 
     /// Normalizes a distribution name per PEP 503.
     public static func normalize(_ name: String) -> String {
@@ -140,7 +140,7 @@ public struct Requirement: Sendable, Equatable {
             marker = text[range.upperBound...].trimmingSpaces
         }
         var name = ""
-        var wheelVersion: Version?
+        var wheelVersion: PackageVersion?
         if let egg = location.range(of: "#egg=") {
             name = String(location[egg.upperBound...].prefix { $0 != "&" && $0 != "[" })
         }
@@ -151,13 +151,13 @@ public struct Requirement: Sendable, Equatable {
             let parts = decoded.dropLast(4).split(separator: "-")
             if parts.count >= 5 {
                 if name.isEmpty { name = String(parts[0]) }
-                wheelVersion = Version(String(parts[1]))
+                wheelVersion = PackageVersion(String(parts[1]))
             }
         } else if name.isEmpty, decoded.hasSuffix(".tar.gz") || decoded.hasSuffix(".zip") {
             let stem = decoded.hasSuffix(".zip") ? decoded.dropLast(4) : decoded.dropLast(7)
             if let dash = stem.lastIndex(of: "-") {
                 name = String(stem[stem.startIndex..<dash])
-                wheelVersion = Version(String(stem[stem.index(after: dash)...]))
+                wheelVersion = PackageVersion(String(stem[stem.index(after: dash)...]))
             }
         }
         return Requirement(

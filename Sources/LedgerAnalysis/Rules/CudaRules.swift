@@ -129,8 +129,8 @@ extension RuleContext {
                     file: dockerfile.path, line: step.line)
                 continue
             }
-            guard image.hasNvcc == true, let nvcc = image.cuda.flatMap(Version.init), let torch,
-                let torchCuda = Version(torch.cuda), nvcc.major != torchCuda.major
+            guard image.hasNvcc == true, let nvcc = image.cuda.flatMap(PackageVersion.init), let torch,
+                let torchCuda = PackageVersion(torch.cuda), nvcc.major != torchCuda.major
             else { continue }
             let verified = image.cudaVerified && torch.verified
             add(

@@ -2,7 +2,7 @@ import Foundation
 
 extension RuleContext {
     /// The torch version a stage ends with, if known: the last exact pin, else the base image's.
-    func finalTorch(stage: Stage, steps: [InstallStep]) -> (version: Version, verified: Bool, origin: String)? {
+    func finalTorch(stage: Stage, steps: [InstallStep]) -> (version: PackageVersion, verified: Bool, origin: String)? {
         for step in steps.reversed() {
             guard let site = Self.sites("torch", in: step).last else { continue }
             if let version = site.requirement.pinnedVersion {
@@ -51,8 +51,8 @@ extension RuleContext {
 
     /// transformers pinned with a huggingface-hub outside its required range.
     mutating func checkHubFloor(_ steps: [InstallStep]) {
-        var transformers: (Version, RequirementSite)?
-        var hub: (Version, RequirementSite)?
+        var transformers: (PackageVersion, RequirementSite)?
+        var hub: (PackageVersion, RequirementSite)?
         for step in steps {
             for site in step.sites + step.constraints where site.applies != false {
                 guard let version = site.requirement.specifier.pinned else { continue }
@@ -62,7 +62,7 @@ extension RuleContext {
         }
         guard let (version, transformersSite) = transformers, let (hubVersion, hubSite) = hub,
             let row = HubFloors.table.first(where: { $0.transformers == version.publicString }),
-            let floor = Version(row.floor), let below = Version(row.below)
+            let floor = PackageVersion(row.floor), let below = PackageVersion(row.below)
         else { return }
         guard hubVersion < floor || hubVersion >= below else { return }
         add(
@@ -76,7 +76,7 @@ extension RuleContext {
     /// FSDP2's public `fully_shard` imported by the context's Python sources while torch is below 2.6.
     mutating func checkFullyShard(stage: Stage, steps: [InstallStep]) {
         guard let torch = finalTorch(stage: stage, steps: steps),
-            Version.compare(torch.version, Version(release: 2, 6, 0), ignoringLocal: true) < 0,
+            PackageVersion.compare(torch.version, PackageVersion(release: 2, 6, 0), ignoringLocal: true) < 0,
             !(torch.version.major == 2 && torch.version.minor == 6)
         else { return }
         for path in files.pythonSources() {

@@ -1,6 +1,6 @@
 /// torch as the install steps leave it: its version, where it was pinned, and whether it is the base image's.
 struct TorchState {
-    var version: Version
+    var version: PackageVersion
     var verified: Bool
     var site: RequirementSite?
     var fromBase: Bool
@@ -14,7 +14,7 @@ extension RuleContext {
         var torch: TorchState? = base.flatMap { image in
             image.torch.map { TorchState(version: $0, verified: image.torchVerified, site: nil, fromBase: true) }
         }
-        var installed: [Companion: (site: RequirementSite, version: Version?)] = [:]
+        var installed: [Companion: (site: RequirementSite, version: PackageVersion?)] = [:]
         for step in steps {
             let torchSite = Self.sites("torch", in: step).last
             let torchPin =
@@ -30,7 +30,7 @@ extension RuleContext {
                     checkLeftBehind(companion, earlier: earlier, torch: pinned, torchSite: site)
                 }
                 if let current = torch, current.fromBase,
-                    Version.compare(pinned, current.version, ignoringLocal: true) != 0
+                    PackageVersion.compare(pinned, current.version, ignoringLocal: true) != 0
                 {
                     reportBaseReplaced(
                         stage: stage, by: site, needing: "torch==\(pinned.publicString)", base: current,
@@ -102,7 +102,8 @@ extension RuleContext {
                         }
                     } else if pinned == nil, site.requirement.specifier.isEmpty, site.requirement.url == nil,
                         !current.fromBase, let torchSite = current.site,
-                        Version.compare(current.version, TorchReleases.lastKnownPatchRelease, ignoringLocal: true) < 0,
+                        PackageVersion.compare(
+                            current.version, TorchReleases.lastKnownPatchRelease, ignoringLocal: true) < 0,
                         let match = companion.version(forTorch: current.version)
                     {
                         add(
@@ -121,7 +122,7 @@ extension RuleContext {
     }
 
     /// torch and a companion pinned in one pip invocation that no torch release satisfies together.
-    mutating func checkSameStep(_ step: InstallStep, torch: Version, torchSite: RequirementSite) {
+    mutating func checkSameStep(_ step: InstallStep, torch: PackageVersion, torchSite: RequirementSite) {
         for companion in Companion.allCases {
             let rule = companion == .torchvision ? RuleID.visionPair : RuleID.audioPair
             let match = companion.version(forTorch: torch)
@@ -156,7 +157,7 @@ extension RuleContext {
 
     /// A companion installed in an earlier step, then torch pinned without it: the companion stays as it was.
     mutating func checkLeftBehind(
-        _ companion: Companion, earlier: (site: RequirementSite, version: Version?), torch: Version,
+        _ companion: Companion, earlier: (site: RequirementSite, version: PackageVersion?), torch: PackageVersion,
         torchSite: RequirementSite
     ) {
         guard let match = companion.version(forTorch: torch) else { return }
@@ -182,7 +183,7 @@ extension RuleContext {
     }
 
     /// The companion version text for a fix, keeping a `+cuXYZ` local label when torch or the pin had one.
-    func pinText(_ match: Version, like written: Version, torch: Version) -> String {
+    func pinText(_ match: PackageVersion, like written: PackageVersion, torch: PackageVersion) -> String {
         if let local = written.local ?? torch.local, local.hasPrefix("cu") || local == "cpu" {
             return match.baseString + "+" + local
         }
@@ -191,7 +192,7 @@ extension RuleContext {
 
     /// Requirements that replace the base image's torch (NGC pre-releases get their own rule).
     mutating func reportBaseReplaced(
-        stage: Stage, by site: RequirementSite, needing: String, base: TorchState, requested: Version?,
+        stage: Stage, by site: RequirementSite, needing: String, base: TorchState, requested: PackageVersion?,
         companionFix: Fix? = nil
     ) {
         guard let image = stage.base else { return }

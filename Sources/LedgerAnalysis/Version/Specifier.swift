@@ -5,20 +5,20 @@ public struct VersionClause: Sendable, Equatable {
     /// The version text (may end in `.*` for `==` and `!=`).
     public var version: String
     /// `version` parsed (nil for wildcards and `===`).
-    let target: Version?
+    let target: PackageVersion?
 
     /// A clause; the version is parsed once here.
     public init(op: String, version: String) {
         self.op = op
         self.version = version
-        self.target = op == "===" || version.hasSuffix(".*") ? nil : Version(version)
+        self.target = op == "===" || version.hasSuffix(".*") ? nil : PackageVersion(version)
     }
 
     /// Whether `candidate` satisfies this clause (pre-releases allowed, as pip checks installed versions).
-    public func contains(_ candidate: Version) -> Bool {
+    public func contains(_ candidate: PackageVersion) -> Bool {
         if op == "===" { return candidate.text == version || candidate.description == version }
         if (op == "==" || op == "!=") && version.hasSuffix(".*") {
-            guard let prefix = Version(String(version.dropLast(2))) else { return false }
+            guard let prefix = PackageVersion(String(version.dropLast(2))) else { return false }
             let matches =
                 candidate.epoch == prefix.epoch
                 && Array(candidate.release.prefix(prefix.release.count))
@@ -30,25 +30,25 @@ public struct VersionClause: Sendable, Equatable {
         guard let target else { return false }
         switch op {
         case "==":
-            return Version.compare(candidate, target, ignoringLocal: target.local == nil) == 0
+            return PackageVersion.compare(candidate, target, ignoringLocal: target.local == nil) == 0
         case "!=":
-            return Version.compare(candidate, target, ignoringLocal: target.local == nil) != 0
+            return PackageVersion.compare(candidate, target, ignoringLocal: target.local == nil) != 0
         case "<=":
-            return Version.compare(candidate, target, ignoringLocal: true) <= 0
+            return PackageVersion.compare(candidate, target, ignoringLocal: true) <= 0
         case ">=":
-            return Version.compare(candidate, target, ignoringLocal: true) >= 0
+            return PackageVersion.compare(candidate, target, ignoringLocal: true) >= 0
         case "<":
-            guard Version.compare(candidate, target, ignoringLocal: true) < 0 else { return false }
+            guard PackageVersion.compare(candidate, target, ignoringLocal: true) < 0 else { return false }
             // `<V` excludes pre-releases of V itself unless V is one.
             if !target.isPrerelease, candidate.isPrerelease, sameRelease(candidate, target) { return false }
             return true
         case ">":
-            guard Version.compare(candidate, target, ignoringLocal: true) > 0 else { return false }
+            guard PackageVersion.compare(candidate, target, ignoringLocal: true) > 0 else { return false }
             if target.post == nil, candidate.post != nil, sameRelease(candidate, target) { return false }
             return true
         case "~=":
             guard target.release.count >= 2,
-                Version.compare(candidate, target, ignoringLocal: true) >= 0
+                PackageVersion.compare(candidate, target, ignoringLocal: true) >= 0
             else { return false }
             let prefix = Array(target.release.dropLast())
             return Array(candidate.release.prefix(prefix.count)) == prefix
@@ -59,7 +59,7 @@ public struct VersionClause: Sendable, Equatable {
 }
 
 /// Whether two versions have the same release segment (`2.6` and `2.6.0` do).
-func sameRelease(_ a: Version, _ b: Version) -> Bool {
+func sameRelease(_ a: PackageVersion, _ b: PackageVersion) -> Bool {
     let count = max(a.release.count, b.release.count)
     return (0..<count).allSatisfy { index in
         (index < a.release.count ? a.release[index] : 0) == (index < b.release.count ? b.release[index] : 0)
@@ -96,7 +96,7 @@ public struct VersionSpecifier: Sendable, Equatable {
             let clause = VersionClause(op: op, version: version)
             if op != "===" {
                 if version.hasSuffix(".*") {
-                    guard Version(String(version.dropLast(2))) != nil else { return nil }
+                    guard PackageVersion(String(version.dropLast(2))) != nil else { return nil }
                 } else if clause.target == nil {
                     return nil
                 }
@@ -107,14 +107,14 @@ public struct VersionSpecifier: Sendable, Equatable {
     }
 
     /// Whether every clause holds for `candidate`.
-    public func contains(_ candidate: Version) -> Bool { clauses.allSatisfy { $0.contains(candidate) } }
+    public func contains(_ candidate: PackageVersion) -> Bool { clauses.allSatisfy { $0.contains(candidate) } }
 
     /// The exact version when the specifier is a single `==V` (no wildcard) or `===V`.
-    public var pinned: Version? {
+    public var pinned: PackageVersion? {
         guard clauses.count == 1, clauses[0].op == "==" || clauses[0].op == "===",
             !clauses[0].version.hasSuffix(".*")
         else { return nil }
-        return clauses[0].op == "===" ? Version(clauses[0].version) : clauses[0].target
+        return clauses[0].op == "===" ? PackageVersion(clauses[0].version) : clauses[0].target
     }
 
     /// Whether there are no clauses.

@@ -2,7 +2,7 @@
 ///
 /// > "Pre-releases of any kind … are sorted before the corresponding final release"; a local version
 /// > label sorts after the same public version. (PEP 440, "Summary of permitted suffixes and relative ordering")
-public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct PackageVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The epoch (`N!`), usually 0.
     public var epoch: Int
     /// The release segment, e.g. `[2, 5, 1]`.
@@ -28,7 +28,7 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.text = text
     }
 
-    /// A final release from its numbers (`Version(release: 2, 4, 0)`), for constants.
+    /// A final release from its numbers (`PackageVersion(release: 2, 4, 0)`), for constants.
     init(release: Int...) {
         self.init(epoch: 0, release: release, pre: nil, post: nil, dev: nil, local: nil)
         self.text = release.map(String.init).joined(separator: ".")
@@ -73,14 +73,14 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Normalized text including the local label.
     public var description: String { local.map { publicString + "+" + $0 } ?? publicString }
 
-    public static func == (lhs: Version, rhs: Version) -> Bool { compare(lhs, rhs) == 0 }
+    public static func == (lhs: PackageVersion, rhs: PackageVersion) -> Bool { compare(lhs, rhs) == 0 }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
-    public static func < (lhs: Version, rhs: Version) -> Bool { compare(lhs, rhs) < 0 }
+    public static func < (lhs: PackageVersion, rhs: PackageVersion) -> Bool { compare(lhs, rhs) < 0 }
 
     /// Three-way comparison per PEP 440.
-    public static func compare(_ a: Version, _ b: Version, ignoringLocal: Bool = false) -> Int {
+    public static func compare(_ a: PackageVersion, _ b: PackageVersion, ignoringLocal: Bool = false) -> Int {
         if a.epoch != b.epoch { return a.epoch < b.epoch ? -1 : 1 }
         let count = max(a.release.count, b.release.count)
         for index in 0..<count {
@@ -122,7 +122,7 @@ struct VersionScanner {
         while index < bytes.count, bytes[index] == 32 { index += 1 }
     }
 
-    mutating func parse() -> Version? {
+    mutating func parse() -> PackageVersion? {
         if peek == UInt8(ascii: "v") { index += 1 }
         guard var first = number() else { return nil }
         var epoch = 0
@@ -179,7 +179,7 @@ struct VersionScanner {
         }
         while index < bytes.count, bytes[index] == 32 { index += 1 }
         guard index == bytes.count else { return nil }
-        return Version(epoch: epoch, release: release, pre: pre, post: post, dev: dev, local: local)
+        return PackageVersion(epoch: epoch, release: release, pre: pre, post: post, dev: dev, local: local)
     }
 
     var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
