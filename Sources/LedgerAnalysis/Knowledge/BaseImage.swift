@@ -15,12 +15,15 @@ public struct BaseImage: Sendable, Equatable {
     public var tag: String?
     /// The digest after `@`, if any.
     public var digest: String?
+    /// The tag scheme the reference follows.
     public var family: Family = .other
     /// The preinstalled torch, and whether a source states it.
     public var torch: PackageVersion?
+    /// Whether a source states the torch version.
     public var torchVerified = false
     /// The image's CUDA toolkit (`12.4`), and whether a source states it.
     public var cuda: String?
+    /// Whether a source states the CUDA version.
     public var cudaVerified = false
     /// cuDNN major in the tag.
     public var cudnn: Int?

@@ -1,40 +1,65 @@
 /// Stable rule ids. Never rename one: CI scripts and SARIF consumers key on them.
 public enum RuleID {
+    /// `syntax.merge-conflict` (see ``RuleCatalog``).
     public static let mergeConflict = "syntax.merge-conflict"
+    /// `syntax.requirement` (see ``RuleCatalog``).
     public static let requirementSyntax = "syntax.requirement"
+    /// `syntax.dockerfile` (see ``RuleCatalog``).
     public static let dockerfileSyntax = "syntax.dockerfile"
+    /// `input.requirements-missing` (see ``RuleCatalog``).
     public static let requirementsMissing = "input.requirements-missing"
+    /// `pair.torchvision` (see ``RuleCatalog``).
     public static let visionPair = "pair.torchvision"
+    /// `pair.torchaudio` (see ``RuleCatalog``).
     public static let audioPair = "pair.torchaudio"
+    /// `torch.unknown-release` (see ``RuleCatalog``).
     public static let unknownRelease = "torch.unknown-release"
+    /// `cuda.index-missing-build` (see ``RuleCatalog``).
     public static let indexMissingBuild = "cuda.index-missing-build"
+    /// `cuda.local-variant` (see ``RuleCatalog``).
     public static let localVariant = "cuda.local-variant"
+    /// `cuda.extension-nvcc` (see ``RuleCatalog``).
     public static let extensionNvcc = "cuda.extension-nvcc"
+    /// `image.tag-invalid` (see ``RuleCatalog``).
     public static let impossibleTag = "image.tag-invalid"
+    /// `image.torch-replaced` (see ``RuleCatalog``).
     public static let torchReplaced = "image.torch-replaced"
+    /// `ngc.prerelease-replaced` (see ``RuleCatalog``).
     public static let ngcPrerelease = "ngc.prerelease-replaced"
+    /// `order.unpinned-companion` (see ``RuleCatalog``).
     public static let orderUnpinned = "order.unpinned-companion"
+    /// `shell.unquoted-specifier` (see ``RuleCatalog``).
     public static let unquotedSpecifier = "shell.unquoted-specifier"
+    /// `abi.wheel-torch` (see ``RuleCatalog``).
     public static let wheelABI = "abi.wheel-torch"
+    /// `fsdp.fully-shard` (see ``RuleCatalog``).
     public static let fullyShard = "fsdp.fully-shard"
+    /// `image.floating-tag` (see ``RuleCatalog``).
     public static let floatingTag = "image.floating-tag"
+    /// `deps.hub-floor` (see ``RuleCatalog``).
     public static let hubFloor = "deps.hub-floor"
     /// Not a rule of the analysis: a fix the user asked for with `--base-image`.
+    /// `override.base-image` (see ``RuleCatalog``).
     public static let overrideBaseImage = "override.base-image"
 }
 
 /// A rule's description for documentation and SARIF: id, default severity, what it checks, its fix, source.
 public struct RuleInfo: Sendable, Equatable {
+    /// The stable id.
     public var id: String
     /// The severity when the facts are verified (unverified facts lower an error to a warning).
     public var severity: Severity
+    /// What the rule checks.
     public var summary: String
+    /// What its fix does.
     public var fix: String
+    /// Where its facts come from.
     public var source: KnowledgeSource
 }
 
 /// Every rule the analyzer runs.
 public enum RuleCatalog {
+    /// The rules in documentation order.
     public static let all: [RuleInfo] = [
         RuleInfo(
             id: RuleID.mergeConflict, severity: .error,

@@ -73,10 +73,23 @@ public struct PackageVersion: Sendable, Hashable, Comparable, CustomStringConver
     /// Normalized text including the local label.
     public var description: String { local.map { publicString + "+" + $0 } ?? publicString }
 
+    /// PEP 440 equality (`2.0` equals `2.0.0`).
     public static func == (lhs: PackageVersion, rhs: PackageVersion) -> Bool { compare(lhs, rhs) == 0 }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
+    /// Hashes what equality compares (trailing zero release parts ignored).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(epoch)
+        var trimmed = release
+        while trimmed.count > 1, trimmed.last == 0 { trimmed.removeLast() }
+        hasher.combine(trimmed)
+        hasher.combine(pre?.phase)
+        hasher.combine(pre?.number)
+        hasher.combine(post)
+        hasher.combine(dev)
+        hasher.combine(local)
+    }
 
+    /// PEP 440 ordering.
     public static func < (lhs: PackageVersion, rhs: PackageVersion) -> Bool { compare(lhs, rhs) < 0 }
 
     /// Three-way comparison per PEP 440.
