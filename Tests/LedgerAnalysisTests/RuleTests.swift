@@ -112,9 +112,12 @@ import Testing
             )),
         Case(
             rule: RuleID.fullyShard, severity: .error,
-            fires: requirements("torch==2.5.1\n").merging(
-                ["train.py": "from torch.distributed.fsdp import (\n    fully_shard,\n    MixedPrecisionPolicy,\n)\n"])
-            { $1 },
+            fires: [
+                "Dockerfile": "FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
+                "requirements.txt": "torch==2.5.1\n",
+                "src/train.py":
+                    "from torch.distributed.fsdp import (\n    fully_shard,\n    MixedPrecisionPolicy,\n)\n",
+            ],
             nearMiss: requirements("torch==2.5.1\n").merging(
                 ["train.py": "from torch.distributed._composable.fsdp import fully_shard\n"]) { $1 }),
         Case(
@@ -190,6 +193,12 @@ import Testing
                 "nvcr.io/nvidia/pytorch:24.07-py3", "pip install --no-cache-dir transformers==4.44.2 datasets",
                 "MAX_JOBS=8 pip install flash-attn --no-build-isolation", "pip install -e . 2>&1 | tee /tmp/log"))
         #expect(ngc.findings.isEmpty, "\(ngc.findings.map(\.message))")
+        // A Python file the image never gets (no COPY brings it) is not the image's code.
+        let uncopied = try Fixture.analyze(
+            Self.requirements("torch==2.5.1\n").merging([
+                "experiments/fsdp2.py": "from torch.distributed.fsdp import fully_shard\n"
+            ]) { $1 })
+        #expect(uncopied.findings.isEmpty, "\(uncopied.findings.map(\.message))")
         // Quoted and escaped specifiers, redirections of stderr.
         let quoted = try Fixture.analyze(
             Self.pip("python:3.11", "pip install -U \"pip<25\" torch\\>=2.0 'numpy<2' 2>&1 >/dev/null"))

@@ -92,14 +92,15 @@ struct ContextFiles {
     }
 
     /// Python sources under the context (bounded), for rules that read imports.
-    func pythonSources(limit: Int = 2000) -> [String] {
+    func pythonSources(limit: Int = 2000, byteLimit: Int = 64 << 20) -> [String] {
         guard
             let enumerator = FileManager.default.enumerator(
                 at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey], options: [.skipsHiddenFiles])
         else { return [] }
         let skipped: Set<String> = ["node_modules", "venv", "__pycache__", "site-packages", "build", "dist"]
         var found: [String] = []
-        while let url = enumerator.nextObject() as? URL {
+        var bytes = 0
+        while let url = enumerator.nextObject() as? URL, bytes < byteLimit {
             if skipped.contains(url.lastPathComponent) {
                 enumerator.skipDescendants()
                 continue
@@ -107,6 +108,7 @@ struct ContextFiles {
             guard url.pathExtension == "py" else { continue }
             let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
             guard values?.isRegularFile == true, (values?.fileSize ?? 0) < (2 << 20) else { continue }
+            bytes += values?.fileSize ?? 0
             found.append(relative(url.path))
             if found.count >= limit { break }
         }

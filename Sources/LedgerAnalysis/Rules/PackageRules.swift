@@ -79,7 +79,17 @@ extension RuleContext {
             PackageVersion.compare(torch.version, PackageVersion(release: 2, 6, 0), ignoringLocal: true) < 0,
             !(torch.version.major == 2 && torch.version.minor == 6)
         else { return }
-        for path in files.pythonSources() {
+        // Only sources the image gets: those a COPY/ADD of the final stage (or its ancestors) brings in.
+        var sources: [String] = []
+        var current: Int? = stage.index
+        var depth = 0
+        while let index = current, depth < 64 {
+            sources += stages[index].copies.flatMap(\.sources)
+            current = stages[index].parent
+            depth += 1
+        }
+        guard !sources.isEmpty else { return }
+        for path in files.pythonSources() where Self.isCopied(path, by: sources) {
             guard let text = try? files.readText(path) else { continue }
             guard text.contains("fully_shard") else { continue }
             for (number, line) in FullyShardScan.importLines(in: text) {
@@ -90,6 +100,20 @@ extension RuleContext {
                         + "torch.distributed._composable.fsdp",
                     file: path, line: number)
             }
+        }
+    }
+}
+
+extension RuleContext {
+    /// Whether a context file is brought into the image by one of the COPY/ADD `sources`.
+    static func isCopied(_ path: String, by sources: [String]) -> Bool {
+        sources.contains { source in
+            if source.isEmpty || path == source || path.hasPrefix(source + "/") { return true }
+            guard source.contains("*") || source.contains("?") else { return false }
+            let folder = (source as NSString).deletingLastPathComponent
+            let name = (path as NSString).lastPathComponent
+            return (path as NSString).deletingLastPathComponent == folder
+                && StageBuilder.wildcard((source as NSString).lastPathComponent, matches: name)
         }
     }
 }
