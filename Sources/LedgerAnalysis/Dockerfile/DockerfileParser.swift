@@ -27,12 +27,9 @@ public enum DockerfileParser {
             if name == "escape", value == "`" { escape = UInt8(ascii: "`") }
             index += 1
         }
-        func report(_ message: String, line: Int) {
+        func report(_ message: String, line: Int, rule: String = RuleID.dockerfileSyntax) {
             guard findings.count < findingLimit else { return }
-            findings.append(
-                Finding(
-                    rule: RuleID.dockerfileSyntax, severity: .error, message: message, file: path,
-                    line: line))
+            findings.append(Finding(rule: rule, severity: .error, message: message, file: path, line: line))
         }
         while index < lines.count {
             let first = lines[index]
@@ -76,6 +73,12 @@ public enum DockerfileParser {
                 column = 0
             }
             guard keywords.contains(keyword) else {
+                if MergeMarkers.isMarker(Substring(first)) {
+                    report(
+                        "leftover merge-conflict marker `\(first.prefix(7))`: Docker refuses this file",
+                        line: startLine, rule: RuleID.mergeConflict)
+                    continue
+                }
                 report("unknown instruction `\(keyword.prefix(40))`: Docker refuses this file", line: startLine)
                 continue
             }

@@ -63,7 +63,7 @@ public enum RuleCatalog {
     public static let all: [RuleInfo] = [
         RuleInfo(
             id: RuleID.mergeConflict, severity: .error,
-            summary: "Leftover merge-conflict markers in a requirements file.",
+            summary: "Leftover merge-conflict markers in a requirements file or the Dockerfile.",
             fix: "none (resolve the conflict)", source: Sources.pipFormat),
         RuleInfo(
             id: RuleID.requirementSyntax, severity: .error, summary: "A requirements line that is not PEP 508.",
