@@ -50,9 +50,12 @@ import Testing
             findings: ["syntax.dockerfile@2", "syntax.dockerfile@3"]),
         Case(
             name: "merge-conflict markers",
-            text: "FROM python:3.11\n<<<<<<< HEAD\nRUN pip install torch==2.5.1\n=======\nRUN pip install torch==2.6.0\n"
+            text:
+                "FROM python:3.11\n<<<<<<< HEAD\nRUN pip install torch==2.5.1\n=======\nRUN pip install torch==2.6.0\n"
                 + ">>>>>>> upgrade\n",
-            instructions: ["FROM@1: python:3.11", "RUN@3: pip install torch==2.5.1", "RUN@5: pip install torch==2.6.0"],
+            instructions: [
+                "FROM@1: python:3.11", "RUN@3: pip install torch==2.5.1", "RUN@5: pip install torch==2.6.0",
+            ],
             findings: ["syntax.merge-conflict@2", "syntax.merge-conflict@4", "syntax.merge-conflict@6"]),
         Case(
             name: "no FROM", text: "RUN echo hi\n", instructions: ["RUN@1: echo hi"],
