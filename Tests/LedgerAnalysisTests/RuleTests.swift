@@ -204,4 +204,13 @@ import Testing
             Self.pip("python:3.11", "pip install -U \"pip<25\" torch\\>=2.0 'numpy<2' 2>&1 >/dev/null"))
         #expect(quoted.findings.isEmpty, "\(quoted.findings.map(\.message))")
     }
+
+    @Test func torchRangeThatExcludesTheCompanionsTorch() throws {
+        let report = try Fixture.analyze(Self.requirements("torch>=2.4,<2.6\ntorchvision==0.21.0\n"))
+        let finding = try #require(report.findings.first { $0.rule == RuleID.visionPair })
+        #expect(finding.severity == .error)
+        #expect(finding.fix?.after == "torchvision==0.20.1")
+        let fine = try Fixture.analyze(Self.requirements("torch>=2.4,<2.7\ntorchvision==0.21.0\n"))
+        #expect(fine.findings.isEmpty, "\(fine.findings.map(\.message))")
+    }
 }

@@ -60,6 +60,9 @@ extension RuleContext {
                 }
                 continue
             }
+            if let site = torchSite, !site.requirement.specifier.isEmpty {
+                checkRangeStep(step, torchSite: site)
+            }
             if let site = torchSite, let current = torch {
                 if !site.requirement.specifier.isEmpty, !site.requirement.specifier.contains(current.version) {
                     if current.fromBase {
@@ -151,6 +154,34 @@ extension RuleContext {
                         file: site.file, line: site.line,
                         fix: FixBuilder.pin(site, to: match.baseString, rule: rule))
                 }
+            }
+        }
+    }
+
+    /// torch given as a range and a companion pinned in the same pip call to a release whose torch the range
+    /// excludes: pip cannot resolve them together.
+    mutating func checkRangeStep(_ step: InstallStep, torchSite: RequirementSite) {
+        let range = torchSite.requirement.specifier
+        guard range.pinned == nil else { return }
+        let best = TorchReleases.table.compactMap { PackageVersion($0.torch) }.filter { range.contains($0) }.max()
+        for companion in Companion.allCases {
+            let rule = companion == .torchvision ? RuleID.visionPair : RuleID.audioPair
+            for site in Self.sites(companion.rawValue, in: step, constraints: true) {
+                guard let version = site.requirement.pinnedVersion, let need = companion.need(ofVersion: version),
+                    case .exact(let torch) = need, !range.contains(torch)
+                else { continue }
+                let match = best.flatMap { companion.version(forTorch: $0) }
+                add(
+                    rule, .error,
+                    "\(companion.rawValue) \(version.publicString) needs \(need.text), which "
+                        + "`\(torchSite.requirement.text)` (\(Self.at(torchSite))) excludes: pip fails with "
+                        + "ResolutionImpossible"
+                        + (match.map { m in
+                            best.map { "; the newest torch it allows, \($0.baseString), pairs with \(m.baseString)" }
+                                ?? ""
+                        } ?? ""),
+                    file: site.file, line: site.line,
+                    fix: match.flatMap { FixBuilder.pin(site, to: $0.baseString, rule: rule) })
             }
         }
     }
