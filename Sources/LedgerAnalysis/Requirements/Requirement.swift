@@ -121,9 +121,21 @@ public struct Requirement: Sendable, Equatable {
         }
         if first == UInt8(ascii: ".") || first == UInt8(ascii: "/") || first == UInt8(ascii: "~") { return true }
         if slash { return true }
-        let lower = text.lowercased()
-        let head = lower.split(separator: ";").first.map(String.init) ?? lower
-        return head.hasSuffix(".whl") || head.hasSuffix(".tar.gz") || head.hasSuffix(".zip")
+        // A wheel or sdist file name (before any `;` marker), compared case-insensitively.
+        var head = Array(bytes.prefix { $0 != UInt8(ascii: ";") })
+        while let last = head.last, last == 32 || last == 9 { head.removeLast() }
+        func hasSuffix(_ suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard head.count >= count else { return false }
+            let pointer = suffix.utf8Start
+            for offset in 0..<count {
+                var byte = head[head.count - count + offset]
+                if byte >= 65 && byte <= 90 { byte += 32 }
+                if byte != pointer[offset] { return false }
+            }
+            return true
+        }
+        return hasSuffix(".whl") || hasSuffix(".tar.gz") || hasSuffix(".zip")
     }
 
     static func isNameByte(_ byte: UInt8) -> Bool {

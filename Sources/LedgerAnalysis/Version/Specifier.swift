@@ -79,7 +79,10 @@ public struct VersionSpecifier: Sendable, Equatable {
     /// Parses `>=1.0, <2` (whitespace allowed); nil when a clause is malformed.
     public init?(parsing text: String) {
         var clauses: [VersionClause] = []
-        for rawPart in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let parts: [Substring] =
+            text.utf8.contains(UInt8(ascii: ","))
+            ? text.split(separator: ",", omittingEmptySubsequences: false) : [Substring(text)]
+        for rawPart in parts {
             let part = rawPart.trimmingSpaces
             if part.isEmpty {
                 if text.trimmingSpaces.isEmpty { break }
@@ -127,11 +130,12 @@ public struct VersionSpecifier: Sendable, Equatable {
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs.
     var trimmingSpaces: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" || first == "\r" {
-            scalars = scalars.dropFirst()
-        }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\r" { scalars = scalars.dropLast() }
-        return String(scalars)
+        let utf8 = Substring(self).utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 13 }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, isSpace(utf8[start]) { start = utf8.index(after: start) }
+        while end > start, isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        return String(Substring(utf8[start..<end]))
     }
 }
