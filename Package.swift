@@ -80,6 +80,12 @@ let package = Package(
             dependencies: ["LedgerStore"],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "bench-analyze",
+            dependencies: ["LedgerAnalysis"],
+            path: "Tools/BenchAnalyze",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "LedgerStoreTests", dependencies: ["LedgerStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
