@@ -77,12 +77,15 @@ struct TestCommandTests {
     func interrupt() async throws {
         let folder = try Self.temporaryDirectory()
         let hook = folder + "/hang.py"
-        try "@probe(\"test.hang\")\ndef _hang():\n    time.sleep(3600)\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        try "@probe(\"test.hang\")\ndef _hang():\n    time.sleep(3600)\n".write(
+            toFile: hook, atomically: true, encoding: .utf8)
         let db = folder + "/ledger.db"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--db", db, "test", "--image", "ledger/base:bookworm-py3", "--level", "quick",
-                             "--probe-extra", hook, "--timeout", "600", "--format", "json", "--gpus", "none"]
+        process.arguments = [
+            "--db", db, "test", "--image", "ledger/base:bookworm-py3", "--level", "quick",
+            "--probe-extra", hook, "--timeout", "600", "--format", "json", "--gpus", "none",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -103,7 +106,9 @@ struct TestCommandTests {
         #expect(process.terminationStatus == 130)
         let store = try EventStore(path: db, readOnly: true)
         var finished: [TestRunFinished] = []
-        try store.events(type: "TestRunFinished") { if let event = $0.decode(TestRunFinished.self) { finished.append(event) } }
+        try store.events(type: "TestRunFinished") {
+            if let event = $0.decode(TestRunFinished.self) { finished.append(event) }
+        }
         #expect(finished.map(\.status) == ["interrupted"])
         let runId = try #require(finished.first?.runId)
         let left = try await ProcessRunner.capture(

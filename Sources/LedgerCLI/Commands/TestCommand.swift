@@ -29,8 +29,11 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "quick, standard or full.")
     var level: String = "standard"
 
-    @Option(name: .customLong("spec"), help: ArgumentHelp("A container-structure-test YAML file (repeatable).",
-                                                          valueName: "file"))
+    @Option(
+        name: .customLong("spec"),
+        help: ArgumentHelp(
+            "A container-structure-test YAML file (repeatable).",
+            valueName: "file"))
     var specs: [String] = []
 
     @Option(help: ArgumentHelp("Write JUnit XML here (mode 0600).", valueName: "file"))
@@ -51,12 +54,18 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The container's network (default none).", valueName: "network"))
     var network: String = "none"
 
-    @Option(name: .customLong("python-path"), help: ArgumentHelp("A folder in the image put first on the Python path "
-        + "(repeatable).", valueName: "dir"))
+    @Option(
+        name: .customLong("python-path"),
+        help: ArgumentHelp(
+            "A folder in the image put first on the Python path "
+                + "(repeatable).", valueName: "dir"))
     var pythonPath: [String] = []
 
-    @Option(name: .customLong("import"), help: ArgumentHelp("A project module that must import (repeatable).",
-                                                            valueName: "module"))
+    @Option(
+        name: .customLong("import"),
+        help: ArgumentHelp(
+            "A project module that must import (repeatable).",
+            valueName: "module"))
     var imports: [String] = []
 
     @Option(name: .customLong("probe-extra"), help: .hidden)
@@ -66,7 +75,9 @@ struct TestCommand: AsyncParsableCommand {
     var format: String = "text"
 
     func validate() throws {
-        guard TestLevel(rawValue: level) != nil else { throw ValidationError("--level must be quick, standard or full") }
+        guard TestLevel(rawValue: level) != nil else {
+            throw ValidationError("--level must be quick, standard or full")
+        }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
         if let gpus, GPUChoice(rawValue: gpus) == nil || gpus == "auto" {
             throw ValidationError("--gpus must be all or none")
@@ -112,8 +123,9 @@ struct TestCommand: AsyncParsableCommand {
             report = try await Interrupt.cancellingOnSigint {
                 try await runner.run(request) { result in
                     let attempt = result.attempts > 1 ? " (attempt \(result.attempts))" : ""
-                    Diagnostics.printError("\(result.status.padding(toLength: 7, withPad: " ", startingAt: 0)) "
-                        + "\(result.name)\(attempt): \(result.message)")
+                    Diagnostics.printError(
+                        "\(result.status.padding(toLength: 7, withPad: " ", startingAt: 0)) "
+                            + "\(result.name)\(attempt): \(result.message)")
                 }
             }
         } catch let error as EngineError {
@@ -162,14 +174,16 @@ enum TestText {
         var lines = ["\(report.image) (\(report.imageId.prefix(19))) level \(report.level), run \(report.runId)"]
         for test in report.tests {
             let attempts = test.attempts > 1 ? " [\(test.attempts) attempts]" : ""
-            lines.append("  \(test.status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(test.name)"
-                + " (\(String(format: "%.2f", test.durationS))s)\(attempts): \(test.message)")
+            lines.append(
+                "  \(test.status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(test.name)"
+                    + " (\(String(format: "%.2f", test.durationS))s)\(attempts): \(test.message)")
         }
         for item in report.recommendations {
             lines.append("  [\(item.severity)] \(item.issue)\n      -> \(item.recommendation)")
         }
-        lines.append("\(report.status): \(report.passed) passed, \(report.failed) failed, \(report.skipped) skipped "
-            + "in \(String(format: "%.1f", report.durationS))s")
+        lines.append(
+            "\(report.status): \(report.passed) passed, \(report.failed) failed, \(report.skipped) skipped "
+                + "in \(String(format: "%.1f", report.durationS))s")
         return lines.joined(separator: "\n")
     }
 }

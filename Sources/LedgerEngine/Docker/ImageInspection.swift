@@ -47,7 +47,8 @@ extension DockerCLI {
         guard output.termination.succeeded else {
             if output.stderr.lowercased().contains("no such image") { return nil }
             if output.stderr.contains("Cannot connect") || output.stderr.contains("daemon") {
-                throw EngineError.daemonUnreachable(detail: output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+                throw EngineError.daemonUnreachable(
+                    detail: output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
             }
             return nil
         }

@@ -21,8 +21,10 @@ public struct ProbeLine: Codable, Sendable, Equatable {
     }
 
     /// Memberwise initializer.
-    public init(name: String, status: String, durationS: Double, message: String, details: JSONValue = .object([:]),
-                attempt: Int = 1) {
+    public init(
+        name: String, status: String, durationS: Double, message: String, details: JSONValue = .object([:]),
+        attempt: Int = 1
+    ) {
         self.name = name
         self.status = status
         self.durationS = durationS
@@ -44,9 +46,12 @@ public enum TestLevel: String, Sendable, CaseIterable, Codable {
 
     /// The probes this level runs, in the order the probe program runs them.
     public var probes: [String] {
-        let quick = ["python.interpreter", "imports.torch", "imports.transformers", "imports.datasets", "imports.numpy"]
+        let quick = [
+            "python.interpreter", "imports.torch", "imports.transformers", "imports.datasets", "imports.numpy",
+        ]
         let standard = [
-            "environment.versions", "environment.verdict", "imports.torchvision", "imports.torchaudio", "pip.check", "cuda.available", "gpu.devices", "gpu.memory",
+            "environment.versions", "environment.verdict", "imports.torchvision", "imports.torchaudio", "pip.check",
+            "cuda.available", "gpu.devices", "gpu.memory",
             "distributed.gloo", "nccl.version", "distributed.nccl", "project.imports", "model.config",
             "model.instantiate",
         ]

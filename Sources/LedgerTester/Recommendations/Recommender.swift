@@ -9,37 +9,46 @@ import LedgerAnalysis
 public enum Recommender {
     static let pipDocs = "https://pip.pypa.io/en/stable/user_guide/#requirements-files"
     static let torchInstall = "https://pytorch.org/get-started/previous-versions/"
-    static let toolkitDocs = "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html"
+    static let toolkitDocs =
+        "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html"
     static let distributedDocs = "https://pytorch.org/docs/stable/distributed.html"
 
     /// Recommendations for `tests` (in order, one per issue).
     public static func recommendations(for tests: [TestCaseResult], timeout: Double) -> [Recommendation] {
         let byName = Dictionary(tests.map { ($0.name, $0) }) { first, _ in first }
         var result: [Recommendation] = []
-        func add(_ test: TestCaseResult, _ severity: String, _ issue: String, _ advice: String, _ code: String,
-                 _ link: String) {
+        func add(
+            _ test: TestCaseResult, _ severity: String, _ issue: String, _ advice: String, _ code: String,
+            _ link: String
+        ) {
             guard !result.contains(where: { $0.issue == issue }) else { return }
-            result.append(Recommendation(severity: severity, issue: issue, recommendation: advice, codeExample: code,
-                                         documentationLink: link, test: test.name))
+            result.append(
+                Recommendation(
+                    severity: severity, issue: issue, recommendation: advice, codeExample: code,
+                    documentationLink: link, test: test.name))
         }
         let versions = byName["environment.versions"]?.details
         let torchVersion = versions?["torch"]?.string
         for test in tests where test.status == "failed" || test.status == "error" {
             let message = test.message
             if message.hasPrefix("timed out") {
-                add(test, "medium", "\(test.name) timed out (\(message))",
+                add(
+                    test, "medium", "\(test.name) timed out (\(message))",
                     "Find what hangs (NCCL_DEBUG=INFO, py-spy dump) or raise the limit with --timeout",
                     "ledger test --image IMAGE --timeout \(Int(timeout * 2))", "https://github.com/benfred/py-spy")
                 continue
             }
             if message.contains("crashed the interpreter") {
-                add(test, "high", "\(test.name) crashed the Python interpreter (\(message))",
-                    "A native library aborted: check that compiled packages match the installed torch and the image's libc",
+                add(
+                    test, "high", "\(test.name) crashed the Python interpreter (\(message))",
+                    "A native library aborted: check that compiled packages match the installed torch "
+                        + "and the image's libc",
                     "python3 -X faulthandler -c 'import torch'", "https://docs.python.org/3/library/faulthandler.html")
                 continue
             }
             if isOutOfMemory(message) {
-                add(test, "high", "\(test.name) ran out of memory",
+                add(
+                    test, "high", "\(test.name) ran out of memory",
                     "Load the model in a smaller dtype (bfloat16) or give the container more memory",
                     "model = AutoModelForCausalLM.from_config(config, torch_dtype=torch.bfloat16)",
                     "https://huggingface.co/docs/transformers/main_classes/model#model-instantiation-dtype")
@@ -50,62 +59,77 @@ public enum Recommender {
                 imports(test, torchVersion: torchVersion, add: add)
             case "environment.verdict":
                 let pin = pinIn(message)
-                add(test, "high", "incompatible PyTorch packages: \(message)",
+                add(
+                    test, "high", "incompatible PyTorch packages: \(message)",
                     "Pin the companion packages to the versions built for the installed torch, in one pip command",
                     pin ?? "torch==\(torchVersion ?? "2.5.1")\ntorchvision==\(companion(torchVersion).torchvision)",
                     torchInstall)
             case "pip.check":
-                add(test, "medium", "pip check found broken requirements: \(firstLine(message))",
+                add(
+                    test, "medium", "pip check found broken requirements: \(firstLine(message))",
                     "Install every pinned package in one pip command so the resolver sees them together",
                     "RUN pip install --no-cache-dir -r requirements.txt && pip check",
                     "https://pip.pypa.io/en/stable/cli/pip_check/")
             case "cuda.available":
                 let cuda = test.details["torch_cuda"]?.string
                 if cuda == nil {
-                    add(test, "critical", "CUDA is not available: the installed torch is a CPU-only build",
+                    add(
+                        test, "critical", "CUDA is not available: the installed torch is a CPU-only build",
                         "Install a CUDA build of torch or start from a CUDA base image",
                         "FROM pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", torchInstall)
                 } else {
-                    add(test, "critical", "CUDA is not available on a GPU machine (torch built for CUDA \(cuda ?? "?"))",
+                    add(
+                        test, "critical",
+                        "CUDA is not available on a GPU machine (torch built for CUDA \(cuda ?? "?"))",
                         "Check the NVIDIA container runtime (docker info | grep -i nvidia) and that the host driver "
                             + "supports CUDA \(cuda ?? "?") (nvidia-smi)",
                         "docker run --rm --gpus all IMAGE nvidia-smi", toolkitDocs)
                 }
             case "project.imports":
-                add(test, "high", "project modules do not import: \(firstLine(message))",
+                add(
+                    test, "high", "project modules do not import: \(firstLine(message))",
                     "Copy the project's sources into the image and put their folder on the Python path",
                     "COPY src/ /fsdp/\nENV PYTHONPATH=/fsdp", "https://docs.docker.com/reference/dockerfile/#copy")
             case "model.config", "model.instantiate", "model.forward":
-                add(test, "high", "the tiny llama model failed in \(test.name): \(firstLine(message))",
+                add(
+                    test, "high", "the tiny llama model failed in \(test.name): \(firstLine(message))",
                     "Check the transformers version against torch and the model configuration",
                     "pip install 'transformers>=4.40,<5'",
                     "https://huggingface.co/docs/transformers/model_doc/llama")
             case "distributed.gloo":
-                add(test, "high", "a one-rank gloo process group failed: \(firstLine(message))",
+                add(
+                    test, "high", "a one-rank gloo process group failed: \(firstLine(message))",
                     "Check that loopback works in the container and MASTER_ADDR resolves",
                     "MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 python3 -c 'import torch.distributed as d; "
                         + "d.init_process_group(\"gloo\", rank=0, world_size=1)'", distributedDocs)
             case "nccl.version", "distributed.nccl":
-                add(test, "high", "NCCL failed: \(firstLine(message))",
+                add(
+                    test, "high", "NCCL failed: \(firstLine(message))",
                     "Run with NCCL_DEBUG=INFO; give the container shared memory (--ipc=host or --shm-size)",
                     "docker run --gpus all --ipc=host -e NCCL_DEBUG=INFO IMAGE", distributedDocs)
             case "fsdp.wrap":
-                add(test, "high", "FSDP wrapping failed: \(firstLine(message))",
+                add(
+                    test, "high", "FSDP wrapping failed: \(firstLine(message))",
                     "Use FSDP2 fully_shard with torch 2.6 or later, FullyShardedDataParallel before",
                     "from torch.distributed.fsdp import fully_shard  # torch >= 2.6",
                     "https://pytorch.org/docs/stable/distributed.fsdp.fully_shard.html")
             case "checkpoint.roundtrip":
-                add(test, "medium", "the checkpoint save and load round trip failed: \(firstLine(message))",
+                add(
+                    test, "medium", "the checkpoint save and load round trip failed: \(firstLine(message))",
                     "Check free disk space and permissions where checkpoints are written",
                     "torch.save(model.state_dict(), path); model.load_state_dict(torch.load(path, weights_only=True))",
                     "https://pytorch.org/tutorials/beginner/saving_loading_models.html")
             case let name where name.hasPrefix("structure."):
-                add(test, "low", "structure test \(name) failed: \(message)",
+                add(
+                    test, "low", "structure test \(name) failed: \(message)",
                     "Change the Dockerfile so the image meets the spec, or correct the spec",
                     "RUN ...  # make \(name) hold", "https://github.com/GoogleContainerTools/container-structure-test")
             default:
-                add(test, "medium", "\(test.name) failed: \(firstLine(message))", "Read the probe's details in the report",
-                    "ledger test --image IMAGE --format json", "https://github.com/GoogleContainerTools/container-structure-test")
+                add(
+                    test, "medium", "\(test.name) failed: \(firstLine(message))",
+                    "Read the probe's details in the report",
+                    "ledger test --image IMAGE --format json",
+                    "https://github.com/GoogleContainerTools/container-structure-test")
             }
         }
         return result
@@ -119,18 +143,25 @@ public enum Recommender {
         let message = test.message
         if message.contains("ModuleNotFoundError") && message.contains("'\(module)'") {
             let requirement = requirementLine(module, torchVersion: torchVersion)
-            add(test, module == "torch" ? "critical" : "high", "\(module) is not installed in the image",
-                module == "torch" ? "Add `\(requirement)` to requirements.txt with its companions (torchvision, torchaudio)" : "Add `\(requirement)` to requirements.txt, installed in the same pip command as torch",
+            add(
+                test, module == "torch" ? "critical" : "high", "\(module) is not installed in the image",
+                module == "torch"
+                    ? "Add `\(requirement)` to requirements.txt with its companions (torchvision, torchaudio)"
+                    : "Add `\(requirement)` to requirements.txt, installed in the same pip command as torch",
                 "RUN pip install --no-cache-dir \(requirement)", module == "torch" ? torchInstall : pipDocs)
         } else if module == "torchvision" || module == "torchaudio" {
-            let want = module == "torchvision" ? companion(torchVersion).torchvision : companion(torchVersion).torchaudio
-            add(test, "high", "\(module) fails to import with torch \(torchVersion ?? "?"): \(firstLine(message))",
+            let want =
+                module == "torchvision" ? companion(torchVersion).torchvision : companion(torchVersion).torchaudio
+            add(
+                test, "high", "\(module) fails to import with torch \(torchVersion ?? "?"): \(firstLine(message))",
                 "Pin \(module)==\(want), the release built for torch \(torchVersion ?? "?"), and install it with torch",
                 "RUN pip install --no-cache-dir torch==\(torchVersion ?? "2.5.1") \(module)==\(want)", torchInstall)
         } else {
-            add(test, "critical", "\(module) is installed but fails to import: \(firstLine(message))",
+            add(
+                test, "critical", "\(module) is installed but fails to import: \(firstLine(message))",
                 "Reinstall \(module) with its dependencies (no --no-deps); for torch keep its nvidia-* wheels",
-                "RUN pip install --no-cache-dir --force-reinstall \(requirementLine(module, torchVersion: torchVersion))",
+                "RUN pip install --no-cache-dir --force-reinstall "
+                    + requirementLine(module, torchVersion: torchVersion),
                 module == "torch" ? torchInstall : pipDocs)
         }
     }
@@ -162,7 +193,8 @@ public enum Recommender {
 
     static func isOutOfMemory(_ message: String) -> Bool {
         let lower = message.lowercased()
-        return lower.contains("out of memory") || lower.contains("memoryerror") || lower.contains("cannot allocate memory")
+        return lower.contains("out of memory") || lower.contains("memoryerror")
+            || lower.contains("cannot allocate memory")
     }
 
     static func firstLine(_ text: String) -> String {

@@ -15,20 +15,24 @@ public enum JUnitReport {
                 + "failures=\"\(counts.failed - errors)\" errors=\"\(errors)\" skipped=\"\(counts.skipped)\" "
                 + "time=\(quote(seconds(report.durationS))) timestamp=\(quote(report.startedAt))>")
         lines.append("    <properties>")
-        for (name, value) in [("image", report.image), ("image_id", report.imageId), ("run_id", report.runId),
-                              ("project", report.project), ("level", report.level)] {
+        for (name, value) in [
+            ("image", report.image), ("image_id", report.imageId), ("run_id", report.runId),
+            ("project", report.project), ("level", report.level),
+        ] {
             lines.append("      <property name=\(quote(name)) value=\(quote(value))/>")
         }
         lines.append("    </properties>")
         for test in report.tests {
             let group = test.name.split(separator: ".").first.map(String.init) ?? test.name
-            let open = "    <testcase classname=\(quote("ledger.\(group)")) name=\(quote(test.name)) "
+            let open =
+                "    <testcase classname=\(quote("ledger.\(group)")) name=\(quote(test.name)) "
                 + "time=\(quote(seconds(test.durationS)))"
             let attempts = test.attempts > 1 ? " (\(test.attempts) attempts)" : ""
             switch test.status {
             case "passed" where test.attempts > 1:
                 lines.append(open + ">")
-                lines.append("      <system-out>\(escape("passed on attempt \(test.attempts): \(test.message)"))</system-out>")
+                lines.append(
+                    "      <system-out>\(escape("passed on attempt \(test.attempts): \(test.message)"))</system-out>")
                 lines.append("    </testcase>")
             case "passed":
                 lines.append(open + "/>")
@@ -39,8 +43,9 @@ public enum JUnitReport {
             default:
                 let tag = test.status == "error" ? "error" : "failure"
                 lines.append(open + ">")
-                lines.append("      <\(tag) message=\(quote(test.message + attempts)) type=\(quote(test.status))>"
-                    + "\(escape(detailText(test)))</\(tag)>")
+                lines.append(
+                    "      <\(tag) message=\(quote(test.message + attempts)) type=\(quote(test.status))>"
+                        + "\(escape(detailText(test)))</\(tag)>")
                 lines.append("    </testcase>")
             }
         }

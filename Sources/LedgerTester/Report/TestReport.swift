@@ -21,8 +21,10 @@ public struct TestCaseResult: Codable, Sendable, Equatable {
     }
 
     /// Memberwise initializer.
-    public init(name: String, status: String, durationS: Double, message: String, attempts: Int,
-                details: JSONValue = .object([:])) {
+    public init(
+        name: String, status: String, durationS: Double, message: String, attempts: Int,
+        details: JSONValue = .object([:])
+    ) {
         self.name = name
         self.status = status
         self.durationS = durationS

@@ -61,8 +61,10 @@ final class ResultCollector: @unchecked Sendable {
             (line.status, line.message) = StructureJudge.judge(test, line)
         }
         let result: TestCaseResult = lock.withLock {
-            var result = results[line.name] ?? TestCaseResult(
-                name: line.name, status: line.status, durationS: 0, message: line.message, attempts: 0)
+            var result =
+                results[line.name]
+                ?? TestCaseResult(
+                    name: line.name, status: line.status, durationS: 0, message: line.message, attempts: 0)
             if results[line.name] == nil { arrival.append(line.name) }
             result.status = line.status
             result.message = line.message
@@ -80,8 +82,9 @@ final class ResultCollector: @unchecked Sendable {
     func verdict(_ versions: ProbeLine) -> ProbeLine {
         let facts = versions.details
         guard versions.status == "passed", let torch = facts["torch"]?.string else {
-            return ProbeLine(name: "environment.verdict", status: "skipped", durationS: 0,
-                             message: "torch is not installed: nothing to judge")
+            return ProbeLine(
+                name: "environment.verdict", status: "skipped", durationS: 0,
+                message: "torch is not installed: nothing to judge")
         }
         let judged = Compatibility.verdict(
             torch: torch, torchvision: facts["torchvision"]?.string, torchaudio: facts["torchaudio"]?.string,
@@ -110,8 +113,10 @@ final class ResultCollector: @unchecked Sendable {
             why = "not run: the run was interrupted"
         } else if reported.isEmpty {
             let code = termination?.exitCode.map { "exit \($0)" } ?? "no exit status"
-            add(ProbeLine(name: "python.interpreter", status: "failed", durationS: 0,
-                          message: "the probe program did not start (\(code)): \(tail)"))
+            add(
+                ProbeLine(
+                    name: "python.interpreter", status: "failed", durationS: 0,
+                    message: "the probe program did not start (\(code)): \(tail)"))
             why = "not run: the probe program did not start"
         } else if termination?.stoppedByLedger == true {
             why = "not run: the container ran past its budget of \(Int(budget))s and was removed"

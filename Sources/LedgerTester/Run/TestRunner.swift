@@ -45,7 +45,8 @@ public struct TestRunner: Sendable {
             to: stream)
 
         let collector = ResultCollector(
-            options: options, specs: options.specs, record: { line, status, message in
+            options: options, specs: options.specs,
+            record: { line, status, message in
                 try store?.append(
                     TestCaseFinished(
                         project: project, runId: runId, imageId: inspection.id, name: line.name, status: status,

@@ -12,16 +12,20 @@ enum StructureJudge {
                     env: $0.envVars)
             }
                 + spec.fileExistenceTests.map {
-                    StructureExecution(id: "structure.file_existence.\(slug($0.name))", kind: "file_existence", path: $0.path)
+                    StructureExecution(
+                        id: "structure.file_existence.\(slug($0.name))", kind: "file_existence", path: $0.path)
                 }
                 + spec.fileContentTests.map {
-                    StructureExecution(id: "structure.file_content.\(slug($0.name))", kind: "file_content", path: $0.path)
+                    StructureExecution(
+                        id: "structure.file_content.\(slug($0.name))", kind: "file_content", path: $0.path)
                 }
         }
     }
 
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { return false }
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else {
+            return false
+        }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
@@ -36,7 +40,8 @@ enum StructureJudge {
         let stdout = line.details["stdout"]?.string ?? ""
         let stderr = line.details["stderr"]?.string ?? ""
         let code = line.details["exit_code"]?.int
-        var failures = regexFailures(stdout, expected: test.expectedOutput, excluded: test.excludedOutput, what: "output")
+        var failures = regexFailures(
+            stdout, expected: test.expectedOutput, excluded: test.excludedOutput, what: "output")
         failures += regexFailures(stderr, expected: test.expectedError, excluded: test.excludedError, what: "error")
         let wantCode = test.exitCode ?? 0
         if code != wantCode { failures.append("exit code \(code.map(String.init) ?? "none"), expected \(wantCode)") }
@@ -90,7 +95,9 @@ enum StructureJudge {
         }
         let ports = Set(image.exposedPorts.map { $0.contains("/") ? $0 : "\($0)/tcp" })
         func port(_ text: String) -> String { text.contains("/") ? text : "\(text)/tcp" }
-        for wanted in test.exposedPorts where !ports.contains(port(wanted)) { failures.append("port \(wanted) not exposed") }
+        for wanted in test.exposedPorts where !ports.contains(port(wanted)) {
+            failures.append("port \(wanted) not exposed")
+        }
         for unwanted in test.unexposedPorts where ports.contains(port(unwanted)) {
             failures.append("port \(unwanted) exposed")
         }

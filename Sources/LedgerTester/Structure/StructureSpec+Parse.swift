@@ -48,7 +48,8 @@ extension StructureSpec {
         var seen: [String: Int] = [:]
         for (name, line) in spec.caseNames {
             if let first = seen[name] {
-                throw StructureSpecError(file: file, line: line, message: "duplicate test `\(name)` (first at line \(first))")
+                throw StructureSpecError(
+                    file: file, line: line, message: "duplicate test `\(name)` (first at line \(first))")
             }
             seen[name] = line
         }

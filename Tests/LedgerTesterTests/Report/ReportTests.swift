@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
+@testable import LedgerTester
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-
-@testable import LedgerTester
 
 @Suite("JSON and JUnit reports")
 struct ReportTests {
@@ -13,12 +13,14 @@ struct ReportTests {
         image: "fsdp:abc", imageId: "sha256:0123", level: "standard", runId: "r-1", project: "fsdp", status: "failed",
         passed: 1, failed: 2, skipped: 1, durationS: 3.5, startedAt: "2026-11-25T09:00:00Z",
         tests: [
-            TestCaseResult(name: "imports.numpy", status: "passed", durationS: 0.1, message: "numpy 1.24.2", attempts: 1),
+            TestCaseResult(
+                name: "imports.numpy", status: "passed", durationS: 0.1, message: "numpy 1.24.2", attempts: 1),
             TestCaseResult(name: "test.flaky", status: "passed", durationS: 0.3, message: "ok", attempts: 2),
             TestCaseResult(
                 name: "imports.torch", status: "failed", durationS: 0.2, message: "No module named 'torch' <&>",
                 attempts: 1, details: .object(["traceback": .string("Traceback\u{1}\n  line")])),
-            TestCaseResult(name: "test.hang", status: "error", durationS: 2, message: "timed out after 2s", attempts: 1),
+            TestCaseResult(
+                name: "test.hang", status: "error", durationS: 2, message: "timed out after 2s", attempts: 1),
             TestCaseResult(name: "cuda.available", status: "skipped", durationS: 0, message: "no GPU", attempts: 1),
         ],
         recommendations: [])
@@ -30,8 +32,9 @@ struct ReportTests {
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
         #expect(xml.components(separatedBy: "<testcase ").count - 1 == 5)
         #expect(xml.contains(#"tests="5" failures="1" errors="1" skipped="1""#))
-        #expect(xml.contains(#"<failure message="No module named &apos;torch&apos; &lt;&amp;&gt;""#)
-            || xml.contains(#"<failure message="No module named 'torch' &lt;&amp;&gt;""#))
+        #expect(
+            xml.contains(#"<failure message="No module named &apos;torch&apos; &lt;&amp;&gt;""#)
+                || xml.contains(#"<failure message="No module named 'torch' &lt;&amp;&gt;""#))
         #expect(xml.contains(#"<error message="timed out after 2s""#))
         #expect(xml.contains(#"<skipped message="no GPU"/>"#))
         #expect(xml.contains("passed on attempt 2"))
@@ -52,8 +55,10 @@ struct ReportTests {
         }
         let object = try #require(
             try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        for key in ["image", "image_id", "level", "run_id", "project", "passed", "failed", "skipped", "duration_s",
-                    "tests", "recommendations"] {
+        for key in [
+            "image", "image_id", "level", "run_id", "project", "passed", "failed", "skipped", "duration_s",
+            "tests", "recommendations",
+        ] {
             #expect(object[key] != nil, "\(key)")
         }
         let tests = try #require(object["tests"] as? [[String: Any]])
@@ -63,15 +68,19 @@ struct ReportTests {
     @Test("recommendations: OOM suggests a smaller dtype; CUDA missing on a GPU machine points at the runtime")
     func recommendations() {
         let tests = [
-            TestCaseResult(name: "model.forward", status: "failed", durationS: 1,
-                           message: "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB", attempts: 1),
-            TestCaseResult(name: "cuda.available", status: "failed", durationS: 1,
-                           message: "CUDA is not available although GPUs were passed to the container", attempts: 1,
-                           details: .object(["torch_cuda": .string("12.4")])),
-            TestCaseResult(name: "imports.torchvision", status: "failed", durationS: 1,
-                           message: "RuntimeError: operator torchvision::nms does not exist", attempts: 1),
-            TestCaseResult(name: "environment.versions", status: "passed", durationS: 0, message: "", attempts: 1,
-                           details: .object(["torch": .string("2.5.1")])),
+            TestCaseResult(
+                name: "model.forward", status: "failed", durationS: 1,
+                message: "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB", attempts: 1),
+            TestCaseResult(
+                name: "cuda.available", status: "failed", durationS: 1,
+                message: "CUDA is not available although GPUs were passed to the container", attempts: 1,
+                details: .object(["torch_cuda": .string("12.4")])),
+            TestCaseResult(
+                name: "imports.torchvision", status: "failed", durationS: 1,
+                message: "RuntimeError: operator torchvision::nms does not exist", attempts: 1),
+            TestCaseResult(
+                name: "environment.versions", status: "passed", durationS: 0, message: "", attempts: 1,
+                details: .object(["torch": .string("2.5.1")])),
         ]
         let advice = Recommender.recommendations(for: tests, timeout: 60)
         let oom = advice.first { $0.test == "model.forward" }

@@ -66,7 +66,9 @@ struct BaseImageRunTests {
         var options = TestRunOptions(image: Fixtures.baseImage)
         options.level = .quick
         options.gpus = .none
-        options.specs = try ["base-image.yaml", "metadata-good.yaml"].map { try StructureSpec.load(path: Fixtures.spec($0)) }
+        options.specs = try ["base-image.yaml", "metadata-good.yaml"].map {
+            try StructureSpec.load(path: Fixtures.spec($0))
+        }
         let report = try await Fixtures.run(options)
         let structure = report.tests.filter { $0.name.hasPrefix("structure.") }
         #expect(structure.count == 12)
@@ -81,7 +83,8 @@ struct BaseImageRunTests {
         #expect(report.result("structure.file_existence.bad-permissions").message.contains("permissions -rw-r--r--"))
         #expect(report.result("structure.file_existence.bad-exists").message.contains("does not exist"))
         #expect(report.result("structure.file_content.bad-os-release").message.contains("/jammy/ not found"))
-        #expect(report.recommendations.contains { $0.test == "structure.command.bad-exit-code" && $0.severity == "low" })
+        #expect(
+            report.recommendations.contains { $0.test == "structure.command.bad-exit-code" && $0.severity == "low" })
     }
 
     @Test("metadata tests read docker image inspect")
@@ -93,8 +96,10 @@ struct BaseImageRunTests {
         let report = try await Fixtures.run(options)
         let metadata = report.result("structure.metadata")
         #expect(metadata.status == "failed")
-        for part in [#"cmd ["python3"], expected ["bash"]"#, #"workdir "", expected "/fsdp""#,
-                     "port 8080 not exposed", "label org.example.team=<unset>, expected ml"] {
+        for part in [
+            #"cmd ["python3"], expected ["bash"]"#, #"workdir "", expected "/fsdp""#,
+            "port 8080 not exposed", "label org.example.team=<unset>, expected ml",
+        ] {
             #expect(metadata.message.contains(part), "\(metadata.message)")
         }
     }
@@ -102,7 +107,8 @@ struct BaseImageRunTests {
     @Test("a missing image is unusable input")
     func missingImage() async throws {
         await #expect(throws: TesterError.self) {
-            _ = try await Fixtures.run(TestRunOptions(image: "ledger-test/no-such-image:\(UUID().uuidString.prefix(8).lowercased())"))
+            _ = try await Fixtures.run(
+                TestRunOptions(image: "ledger-test/no-such-image:\(UUID().uuidString.prefix(8).lowercased())"))
         }
     }
 }

@@ -35,7 +35,9 @@ struct TorchImageRunTests {
         #expect(status["project.imports"] == "skipped")
         if !gpu {
             // No GPU here: the GPU, NCCL and FSDP probes say so instead of passing.
-            for name in ["cuda.available", "gpu.devices", "gpu.memory", "nccl.version", "distributed.nccl", "fsdp.wrap"] {
+            for name in [
+                "cuda.available", "gpu.devices", "gpu.memory", "nccl.version", "distributed.nccl", "fsdp.wrap",
+            ] {
                 #expect(status[name] == "skipped", "\(name): \(report.result(name).message)")
                 #expect(report.result(name).message.contains("no GPU visible"))
             }
@@ -82,6 +84,9 @@ struct TorchImageRunTests {
         let pin = try #require(report.recommendations.first { $0.test == "environment.verdict" })
         #expect(pin.severity == "high")
         #expect(pin.codeExample.contains("torchvision==0.20.1"))
-        #expect(report.recommendations.contains { $0.test == "imports.torchvision" && $0.codeExample.contains("torchvision==0.20.1") })
+        #expect(
+            report.recommendations.contains {
+                $0.test == "imports.torchvision" && $0.codeExample.contains("torchvision==0.20.1")
+            })
     }
 }

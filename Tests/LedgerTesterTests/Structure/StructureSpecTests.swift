@@ -8,9 +8,10 @@ struct StructureSpecTests {
     @Test("a real spec reads with every kind of test and its lines")
     func readsFixture() throws {
         let spec = try StructureSpec.load(path: Fixtures.spec("base-image.yaml"))
-        #expect(spec.commandTests.map(\.name) == [
-            "good python version", "good env var", "bad exit code", "bad output", "bad missing command",
-        ])
+        #expect(
+            spec.commandTests.map(\.name) == [
+                "good python version", "good env var", "bad exit code", "bad output", "bad missing command",
+            ])
         #expect(spec.commandTests[0].line == 4)
         #expect(spec.commandTests[0].expectedOutput == [#"^Python 3\.11\.\d+$"#])
         #expect(spec.commandTests[1].envVars == ["GREETING": "hello-ledger"])
