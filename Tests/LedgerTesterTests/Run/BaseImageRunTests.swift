@@ -112,3 +112,41 @@ struct BaseImageRunTests {
         }
     }
 }
+
+@Suite("tester against an image without python3 (real engine)")
+struct NoPythonImageTests {
+    @Test("the program cannot start: python.interpreter fails with the engine's message, the rest are errors")
+    func noPython() async throws {
+        let docker = try DockerCLI()
+        let tag = "ledger-test/no-python:\(UUID().uuidString.prefix(8).lowercased())"
+        let name = "ledger-test-make-\(UUID().uuidString.prefix(8).lowercased())"
+        try await docker.capture([
+            "run", "--name", name, "--network", "none", Fixtures.baseImage,
+            "rm", "-f", "/usr/bin/python3", "/usr/bin/python3.11", "/usr/bin/python",
+        ])
+        try await docker.capture(["commit", name, tag])
+        try await docker.capture(["rm", name])
+
+        var options = TestRunOptions(image: tag)
+        options.level = .quick
+        options.gpus = .none
+        options.specs = [try StructureSpec.parse("commandTests:\n  - name: ls\n    command: ls\n", file: "s.yaml")]
+        let report: TestReport
+        do {
+            report = try await Fixtures.run(options)
+            _ = try? await docker.capture(["image", "rm", "-f", tag])
+        } catch {
+            _ = try? await docker.capture(["image", "rm", "-f", tag])
+            throw error
+        }
+        let interpreter = report.result("python.interpreter")
+        #expect(interpreter.status == "failed")
+        #expect(interpreter.message.contains("the probe program did not start"))
+        #expect(interpreter.message.contains("python3"), "\(interpreter.message)")
+        for name in ["imports.torch", "imports.numpy", "structure.command.ls"] {
+            #expect(report.result(name).status == "error")
+            #expect(report.result(name).message == "not run: the probe program did not start")
+        }
+        #expect(report.status == "failed")
+    }
+}
