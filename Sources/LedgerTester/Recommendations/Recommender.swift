@@ -55,6 +55,8 @@ public enum Recommender {
                 continue
             }
             switch test.name {
+            case "python.interpreter":
+                interpreter(test, add: add)
             case let name where name.hasPrefix("imports."):
                 imports(test, torchVersion: torchVersion, add: add)
             case "environment.verdict":
@@ -133,6 +135,23 @@ public enum Recommender {
             }
         }
         return result
+    }
+
+    static func interpreter(
+        _ test: TestCaseResult, add: (TestCaseResult, String, String, String, String, String) -> Void
+    ) {
+        if test.message.contains("could not select device driver") {
+            add(
+                test, "critical", "GPUs were requested but the engine has no NVIDIA runtime",
+                "Install the NVIDIA Container Toolkit and register its runtime with Docker, or test with --gpus none",
+                "nvidia-ctk runtime configure --runtime=docker && systemctl restart docker", toolkitDocs)
+        } else {
+            add(
+                test, "critical", "the image's Python interpreter did not start: \(firstLine(test.message))",
+                "Make sure `python3` is on the image's PATH (the prototype's images and the PyTorch ones have it)",
+                "RUN ln -s \"$(command -v python)\" /usr/local/bin/python3",
+                "https://docs.docker.com/reference/dockerfile/#env")
+        }
     }
 
     static func imports(

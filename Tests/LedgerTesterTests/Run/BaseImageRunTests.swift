@@ -148,5 +148,8 @@ struct NoPythonImageTests {
             #expect(report.result(name).message == "not run: the probe program did not start")
         }
         #expect(report.status == "failed")
+        let advice = try #require(report.recommendations.first { $0.test == "python.interpreter" })
+        #expect(advice.severity == "critical")
+        #expect(advice.issue.hasPrefix("the image's Python interpreter did not start"))
     }
 }
