@@ -25,7 +25,10 @@ class Skip(Exception):
     """The probe cannot run here (no GPU, torch missing): reported `skipped` with the reason."""
 
 class Fail(Exception):
-    """The checked thing is broken: reported `failed` with this message as it is."""
+    """The checked thing is broken: reported `failed` with this message as it is (and optional details)."""
+    def __init__(self, message, details=None):
+        Exception.__init__(self, message)
+        self.details = details or {}
 
 PROBES = []
 STATE = {"imported": {}, "preloaded": set(), "results": {}}
@@ -83,7 +86,7 @@ def run_isolated(fn, timeout):
             except Skip as e:
                 result = ("skipped", str(e), {})
             except Fail as e:
-                result = ("failed", str(e), {})
+                result = ("failed", str(e), e.details)
             except BaseException as e:
                 result = ("failed", "%s: %s" % (type(e).__name__, e), {"traceback": traceback.format_exc()[-3000:]})
             payload = json.dumps(list(result), default=str).encode()

@@ -102,7 +102,7 @@ def _cuda_available():
         return ("CUDA %s, %d device(s)" % (torch.version.cuda, details["device_count"]), details)
     if CONFIG.get("gpus") or devices:
         raise Fail("CUDA is not available although GPUs were passed to the container "
-                             "(torch built for CUDA %s; device files: %s)" % (torch.version.cuda, devices or "none"))
+                   "(torch built for CUDA %s; device files: %s)" % (torch.version.cuda, devices or "none"), details)
     raise Skip("no GPU visible in the container (no --gpus and no NVIDIA runtime)")
 
 @probe("gpu.devices", "standard", needs=("torch", "gpu"))

@@ -24,6 +24,10 @@ struct ProbeIsolationTests {
                 raise Fail("first attempt fails")
             return "passed on a later attempt"
 
+        @probe("test.fail")
+        def _fail():
+            raise Fail("the checked thing is broken", {"torch_cuda": "12.4"})
+
         @probe("test.after")
         def _after():
             return "still runs"
@@ -53,6 +57,11 @@ struct ProbeIsolationTests {
         #expect(flaky.status == "passed")
         #expect(flaky.attempts == 2)
         #expect(report.result("test.after").status == "passed")
+        let fail = report.result("test.fail")
+        #expect(fail.status == "failed")
+        #expect(fail.message == "the checked thing is broken")
+        #expect(fail.details["torch_cuda"]?.string == "12.4")
+        #expect(fail.attempts == 2)
         #expect(report.result("imports.numpy").status == "passed")
         #expect(report.result("imports.torch").attempts == 2)
         #expect(report.recommendations.contains { $0.test == "test.hang" && $0.issue.contains("timed out") })
