@@ -58,21 +58,31 @@ public struct Recommendation: Codable, Sendable, Equatable {
 
 /// The result of `ledger test`, printed with `--format json` and written by `--output DIR`.
 public struct TestReport: Codable, Sendable, Equatable {
+    /// The image reference tested.
     public var image: String
+    /// Its image ID (`sha256:…`) from `docker image inspect`.
     public var imageId: String
+    /// `quick|standard|full`.
     public var level: String
+    /// The run (stream `test-<run_id>`).
     public var runId: String
+    /// The project (image repository unless `--project`).
     public var project: String
     /// `passed|failed|interrupted` (an addition to the contract).
     public var status: String
+    /// Tests that passed.
     public var passed: Int
     /// Failed plus error.
     public var failed: Int
+    /// Tests skipped with a reason.
     public var skipped: Int
+    /// Seconds the whole run took.
     public var durationS: Double
     /// When the run started, RFC 3339 UTC (an addition to the contract).
     public var startedAt: String
+    /// Every probe and structure test, in the level's order.
     public var tests: [TestCaseResult]
+    /// Advice derived from the failures.
     public var recommendations: [Recommendation]
 
     enum CodingKeys: String, CodingKey {

@@ -56,6 +56,7 @@ public enum TesterError: Error, Sendable, CustomStringConvertible {
     /// No such local image.
     case imageNotFound(String)
 
+    /// The one-line message the CLI shows.
     public var description: String {
         switch self {
         case .imageNotFound(let image):

@@ -20,50 +20,82 @@ public struct StructureSpec: Sendable, Equatable {
 
     /// Runs a command in the container and checks its output and exit code.
     public struct CommandTest: Sendable, Equatable {
+        /// The test's name (its dotted name is derived from it).
         public var name: String
+        /// The spec line the test starts on.
         public var line: Int
+        /// The executable to run.
         public var command: String
+        /// Its arguments.
         public var args: [String] = []
+        /// Extra environment for the command.
         public var envVars: [String: String] = [:]
+        /// Regular expressions stdout must match.
         public var expectedOutput: [String] = []
+        /// Regular expressions stdout must not match.
         public var excludedOutput: [String] = []
+        /// Regular expressions stderr must match.
         public var expectedError: [String] = []
+        /// Regular expressions stderr must not match.
         public var excludedError: [String] = []
+        /// The expected exit code (0 when not given).
         public var exitCode: Int?
     }
 
     /// Checks that a path exists (or not), its permissions and owner.
     public struct FileExistenceTest: Sendable, Equatable {
+        /// The test's name (its dotted name is derived from it).
         public var name: String
+        /// The spec line the test starts on.
         public var line: Int
+        /// The path in the image.
         public var path: String
+        /// Whether the path must exist (true) or must not (false).
         public var shouldExist: Bool = true
+        /// Expected mode string, e.g. `-rwxr-xr-x`.
         public var permissions: String?
+        /// Expected owner uid.
         public var uid: Int?
+        /// Expected group gid.
         public var gid: Int?
     }
 
     /// Checks a file's contents against regular expressions.
     public struct FileContentTest: Sendable, Equatable {
+        /// The test's name (its dotted name is derived from it).
         public var name: String
+        /// The spec line the test starts on.
         public var line: Int
+        /// The path in the image.
         public var path: String
+        /// Regular expressions the contents must match.
         public var expectedContents: [String] = []
+        /// Regular expressions the contents must not match.
         public var excludedContents: [String] = []
     }
 
     /// Checks the image's configuration (`docker image inspect`).
     public struct MetadataTest: Sendable, Equatable {
+        /// The spec line the test starts on.
         public var line: Int
+        /// Environment variables the image must set.
         public var env: [(key: String, value: String)] = []
+        /// Labels the image must carry.
         public var labels: [(key: String, value: String, isRegex: Bool)] = []
+        /// Ports the image must expose.
         public var exposedPorts: [String] = []
+        /// Ports the image must not expose.
         public var unexposedPorts: [String] = []
+        /// The expected entrypoint.
         public var entrypoint: [String]?
+        /// The expected command.
         public var cmd: [String]?
+        /// The expected working directory.
         public var workdir: String?
+        /// The expected user.
         public var user: String?
 
+        /// Equal when every expectation is the same.
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.line == rhs.line && lhs.env.map { "\($0.key)=\($0.value)" } == rhs.env.map { "\($0.key)=\($0.value)" }
                 && lhs.labels.map { "\($0.key)=\($0.value)\($0.isRegex)" }
