@@ -60,12 +60,12 @@ public enum Recommender {
             case let name where name.hasPrefix("imports."):
                 imports(test, torchVersion: torchVersion, add: add)
             case "environment.verdict":
-                let pin = pinIn(message)
+                let pins = companionPins(versions)
                 add(
                     test, "high", "incompatible PyTorch packages: \(message)",
-                    "Pin the companion packages to the versions built for the installed torch, in one pip command",
-                    pin ?? "torch==\(torchVersion ?? "2.5.1")\ntorchvision==\(companion(torchVersion).torchvision)",
-                    torchInstall)
+                    "Pin \(pins.dropFirst().joined(separator: " and ")), the releases built for the installed "
+                        + "\(pins[0]), and install them in one pip command",
+                    pins.joined(separator: "\n"), torchInstall)
             case "pip.check":
                 add(
                     test, "medium", "pip check found broken requirements: \(firstLine(message))",
@@ -197,17 +197,26 @@ public enum Recommender {
         }
     }
 
+    /// The companions built for `torch` (default 2.5.1 when torch is absent); a placeholder naming torch when
+    /// the knowledge has no entry, rather than a wrong version.
     static func companion(_ torch: String?) -> (torchvision: String, torchaudio: String) {
-        let pair = Compatibility.companions(ofTorch: torch.map(base) ?? "2.5.1")
-        return (pair.torchvision ?? "0.20.1", pair.torchaudio ?? "2.5.1")
+        let version = torch.map(base) ?? "2.5.1"
+        let pair = Compatibility.companions(ofTorch: version)
+        return (
+            pair.torchvision ?? "<the torchvision release for torch \(version)>",
+            pair.torchaudio ?? "<the torchaudio release for torch \(version)>"
+        )
     }
 
     static func base(_ version: String) -> String { String(version.split(separator: "+").first ?? "") }
 
-    static func pinIn(_ message: String) -> String? {
-        guard let range = message.range(of: #"[A-Za-z0-9_.-]+==[0-9][0-9A-Za-z.+]*"#, options: .regularExpression)
-        else { return nil }
-        return String(message[range])
+    /// `torch==X` then the companions built for it (torchvision always, torchaudio when installed).
+    static func companionPins(_ versions: JSONValue?) -> [String] {
+        let torch = versions?["torch"]?.string.map(base) ?? "2.5.1"
+        let pair = companion(torch)
+        var pins = ["torch==\(torch)", "torchvision==\(pair.torchvision)"]
+        if versions?["torchaudio"]?.string != nil { pins.append("torchaudio==\(pair.torchaudio)") }
+        return pins
     }
 
     static func isOutOfMemory(_ message: String) -> Bool {
