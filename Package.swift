@@ -75,6 +75,12 @@ let package = Package(
             dependencies: ["LedgerCLI"],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "synth-journal",
+            dependencies: ["LedgerStore", "LedgerQueries"],
+            path: "Sources/SynthJournal",
+            swiftSettings: strict
+        ),
         .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore"], swiftSettings: strict),
         .testTarget(name: "LedgerAnalysisTests", dependencies: ["LedgerAnalysis"], swiftSettings: strict),
         .testTarget(name: "LedgerEngineTests", dependencies: ["LedgerEngine"], swiftSettings: strict),
