@@ -20,6 +20,13 @@ public struct RatioInterval: Sendable, Equatable {
     public var ratio: Double
     public var low: Double
     public var high: Double
+
+    /// Creates an interval.
+    public init(ratio: Double, low: Double, high: Double) {
+        self.ratio = ratio
+        self.low = low
+        self.high = high
+    }
 }
 
 /// One group and cache state of `ledger compare`.
