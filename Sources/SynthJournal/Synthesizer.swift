@@ -81,7 +81,11 @@ struct Synthesizer {
             let gap = max(end.timeIntervalSince(clock), 0) / left
             clock.addTimeInterval(gap * (0.5 + random.unit()))
             let project = pick(Self.projects)
-            if let image = try build(project: project), chance(0.65) { try testRun(project: project, imageId: image) }
+            // Most images are tested, some more than once (so flakiness across runs shows).
+            if let image = try build(project: project), chance(0.65) {
+                try testRun(project: project, imageId: image)
+                while chance(0.35) { try testRun(project: project, imageId: image) }
+            }
         }
         try flush()
     }
