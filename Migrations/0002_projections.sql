@@ -112,24 +112,8 @@ CREATE TABLE q_test_runs (
 CREATE INDEX q_test_runs_by_project ON q_test_runs (project, started_s);
 CREATE INDEX q_test_runs_by_project_position ON q_test_runs (project, position);
 
--- One row per test case per run, over its attempts (retries).
-CREATE TABLE q_test_cases (
-    run_id TEXT NOT NULL,
-    test TEXT NOT NULL,
-    project TEXT NOT NULL,
-    image_id TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    any_pass INTEGER NOT NULL,
-    any_fail INTEGER NOT NULL,
-    first_s REAL NOT NULL,
-    last_s REAL NOT NULL,
-    last_status TEXT NOT NULL,
-    last_position INTEGER NOT NULL,
-    PRIMARY KEY (run_id, test)
-) WITHOUT ROWID;
-
 -- Per project, image and test: runs, runs with a failed attempt, runs with a passed attempt,
--- runs that passed on retry, and the result of the latest run.
+-- runs with both (passed on retry), first and last seen, and the status of the latest attempt.
 CREATE TABLE q_test_stats (
     project TEXT NOT NULL,
     image_id TEXT NOT NULL,

@@ -22,10 +22,12 @@ public struct BuildProjection: Projection {
         for sql in statements { try EventFields.execute(sql, [event.position - 1, event.position], in: db) }
     }
 
-    /// Replays the journal up to `upTo` set-based, type by type in the order a stream writes them.
+    /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes them.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
-        for type in Self.order {
-            for sql in Self.statements[type] ?? [] { try EventFields.execute(sql, [0, upTo], in: db) }
+        try EventFields.inWindows(upTo: upTo, in: db) { low, high in
+            for type in Self.order {
+                for sql in Self.statements[type] ?? [] { try EventFields.execute(sql, [low, high], in: db) }
+            }
         }
         return true
     }
@@ -86,11 +88,10 @@ public struct BuildProjection: Projection {
         "BuildStepFinished": [
             """
             INSERT OR REPLACE INTO q_steps (build_id, attempt, idx, instruction, duration_s, cached)
-            SELECT e.data ->> '$.build_id', e.data ->> '$.attempt', e.data ->> '$.index',
-                coalesce(e.data ->> '$.instruction', ''), coalesce(e.data ->> '$.duration_s', 0),
-                coalesce(e.data ->> '$.cached', 0)
-            FROM events e WHERE \(range("BuildStepFinished")) AND e.data ->> '$.build_id' IS NOT NULL
-                AND e.data ->> '$.attempt' IS NOT NULL AND e.data ->> '$.index' IS NOT NULL
+            SELECT coalesce(e.data ->> '$.build_id', ''), coalesce(e.data ->> '$.attempt', 0),
+                coalesce(e.data ->> '$.index', 0), coalesce(e.data ->> '$.instruction', ''),
+                coalesce(e.data ->> '$.duration_s', 0), coalesce(e.data ->> '$.cached', 0)
+            FROM events e WHERE \(range("BuildStepFinished"))
             ORDER BY e.position
             """
         ],

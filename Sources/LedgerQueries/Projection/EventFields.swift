@@ -31,4 +31,18 @@ enum EventFields {
     static func execute(_ sql: String, _ arguments: StatementArguments, in db: Database) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
+
+    /// Runs `body` over `(0, upTo]` in position windows with a large page cache, so each window's events
+    /// are read from disk once however many statements (one per event type) go over them.
+    static func inWindows(upTo: Int64, in db: Database, _ body: (Int64, Int64) throws -> Void) throws {
+        let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -131072")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+        var low: Int64 = 0
+        while low < upTo {
+            let high = min(upTo, low + 20_000)
+            try body(low, high)
+            low = high
+        }
+    }
 }

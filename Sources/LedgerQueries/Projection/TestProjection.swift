@@ -1,8 +1,11 @@
 import GRDB
 import LedgerStore
 
-/// Test runs, per-run test cases, per-image test statistics and the images each project tested
-/// (`q_test_runs`, `q_test_cases`, `q_test_stats`, `q_test_images`), from `test-<id>` streams.
+/// Test runs, per-image test statistics and the images each project tested (`q_test_runs`, `q_test_stats`,
+/// `q_test_images`), from `test-<id>` streams.
+///
+/// A test's statistics count runs: a run in which an attempt failed counts once in `failures`, one in which an
+/// attempt passed once in `passes`, one with both once in `retry_passes`.
 public struct TestProjection: Projection {
     /// Creates the projection.
     public init() {}
@@ -11,7 +14,7 @@ public struct TestProjection: Projection {
     public let name = "queries.tests"
 
     /// The tables it owns.
-    public let tables = ["q_test_runs", "q_test_cases", "q_test_stats", "q_test_images"]
+    public let tables = ["q_test_runs", "q_test_stats", "q_test_images"]
 
     /// Applies one event (unknown types are ignored).
     public func apply(_ event: RecordedEvent, in db: Database) throws {
@@ -29,39 +32,51 @@ public struct TestProjection: Projection {
         }
     }
 
-    /// Folds one case attempt into its run's case row, then adds what changed to the image's statistics.
+    /// Adds one case attempt to its image's statistics: what it changes about its run (a first attempt, a
+    /// first failure, a first pass) is read from the run's earlier attempts of the same test in the journal.
     func applyCase(_ event: RecordedEvent, range: StatementArguments, in db: Database) throws {
-        guard let key = try EventFields.fetch(["$.run_id", "$.name"], of: event, in: db),
-            let run: String = key[0], let test: String = key[1]
+        guard
+            let row = try EventFields.fetch(
+                ["$.run_id", "$.name", "$.project", "$.image_id", "$.status"], of: event, in: db),
+            let run: String = row[0], let test: String = row[1]
         else { return }
-        let lookup = try db.cachedStatement(
+        let project: String = row[2] ?? ""
+        let image: String = row[3] ?? ""
+        let status: String = row[4] ?? "error"
+        let earlier = try db.cachedStatement(
             sql: """
-                SELECT project, image_id, any_pass, any_fail, first_s, last_s, last_status, last_position
-                FROM q_test_cases WHERE run_id = ? AND test = ?
+                SELECT count(*), coalesce(max(e.data ->> '$.status' = 'passed'), 0),
+                    coalesce(max(e.data ->> '$.status' IN ('failed', 'error')), 0)
+                FROM events e WHERE e.stream = ? AND e.position < ? AND e.type = 'TestCaseFinished'
+                    AND json_valid(e.data) AND e.data ->> '$.run_id' = ? AND e.data ->> '$.name' = ?
                 """)
-        let old = try Row.fetchOne(lookup, arguments: [run, test])
-        try EventFields.execute(Self.caseFinished, range, in: db)
-        guard let new = try Row.fetchOne(lookup, arguments: [run, test]) else { return }
-        let oldPass: Bool = old?["any_pass"] ?? false
-        let oldFail: Bool = old?["any_fail"] ?? false
-        let newPass: Bool = new["any_pass"]
-        let newFail: Bool = new["any_fail"]
+        guard let old = try Row.fetchOne(earlier, arguments: [event.stream, event.position, run, test]) else { return }
+        let seen = (old[0] as Int) > 0
+        let oldPass: Bool = old[1]
+        let oldFail: Bool = old[2]
+        let newPass = oldPass || status == "passed"
+        let newFail = oldFail || status == "failed" || status == "error"
         func delta(_ now: Bool, _ before: Bool) -> Int { now && !before ? 1 : 0 }
+        let seconds = try EventFields.seconds(event.occurredAt, in: db)
         try EventFields.execute(
             Self.statsDelta,
             [
-                new["project"], new["image_id"], test, old == nil ? 1 : 0, delta(newFail, oldFail),
-                delta(newPass, oldPass), delta(newPass && newFail, oldPass && oldFail), new["first_s"],
-                new["last_s"], new["last_status"], new["last_position"],
+                project, image, test, seen ? 0 : 1, delta(newFail, oldFail), delta(newPass, oldPass),
+                delta(newPass && newFail, oldPass && oldFail), seconds, seconds,
+                Self.knownStatuses.contains(status) ? status : "unknown", event.position,
             ], in: db)
     }
 
-    /// Replays the journal up to `upTo` set-based; the statistics are then grouped from the cases.
+    static let knownStatuses: Set<String> = ["passed", "failed", "error", "skipped"]
+
+    /// Replays the journal up to `upTo` set-based; the statistics in one grouping of all case attempts.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
-        for sql in [Self.runStarted, Self.imageSeen, Self.caseFinished, Self.runFinished] {
-            try EventFields.execute(sql, [0, upTo], in: db)
+        try EventFields.inWindows(upTo: upTo, in: db) { low, high in
+            for sql in [Self.runStarted, Self.imageSeen, Self.runFinished] {
+                try EventFields.execute(sql, [low, high], in: db)
+            }
         }
-        try db.execute(sql: Self.statsFromCases)
+        try EventFields.execute(Self.statsFromEvents, [0, upTo], in: db)
         return true
     }
 
@@ -101,26 +116,18 @@ public struct TestProjection: Projection {
         WHERE q_test_runs.run_id = f.run_id
         """
 
-    /// `last_status` rides on the highest position: `max(printf('%015d', position) || status)`.
-    static let caseFinished = """
-        INSERT INTO q_test_cases (run_id, test, project, image_id, attempts, any_pass, any_fail, first_s, last_s,
-            last_status, last_position)
-        SELECT run_id, test, min(project), min(image_id), count(*), max(status = 'passed'),
-            max(status IN ('failed', 'error')), min(s), max(s), substr(max(printf('%015d', position) || status), 16),
-            max(position)
-        FROM (SELECT e.data ->> '$.run_id' AS run_id, e.data ->> '$.name' AS test,
-                  coalesce(e.data ->> '$.project', '') AS project, coalesce(e.data ->> '$.image_id', '') AS image_id,
-                  coalesce(e.data ->> '$.status', 'error') AS status, \(seconds) AS s, e.position AS position
-              FROM events e WHERE \(range("TestCaseFinished")) AND e.data ->> '$.run_id' IS NOT NULL
-                  AND e.data ->> '$.name' IS NOT NULL)
-        WHERE true GROUP BY run_id, test
-        ON CONFLICT (run_id, test) DO UPDATE SET attempts = attempts + excluded.attempts,
-            any_pass = max(any_pass, excluded.any_pass), any_fail = max(any_fail, excluded.any_fail),
-            first_s = min(first_s, excluded.first_s), last_s = max(last_s, excluded.last_s),
-            last_status = CASE WHEN excluded.last_position > last_position THEN excluded.last_status
-                ELSE last_status END,
-            last_position = max(last_position, excluded.last_position)
+    /// A status as a small code, so that the latest one rides on the highest position in one `max()`.
+    static let statusCode = """
+        CASE status WHEN 'passed' THEN 0 WHEN 'failed' THEN 1 WHEN 'error' THEN 2 WHEN 'skipped' THEN 3 ELSE 4 END
         """
+
+    /// The inverse of ``statusCode`` for a packed `position * 8 + code`.
+    static func statusName(_ packed: String) -> String {
+        """
+        CASE (\(packed)) % 8 WHEN 0 THEN 'passed' WHEN 1 THEN 'failed' WHEN 2 THEN 'error' WHEN 3 THEN 'skipped'
+            ELSE 'unknown' END
+        """
+    }
 
     static let statsDelta = """
         INSERT INTO q_test_stats (project, image_id, test, runs, failures, passes, retry_passes, first_seen_s,
@@ -136,12 +143,22 @@ public struct TestProjection: Projection {
             last_position = max(last_position, excluded.last_position)
         """
 
-    static let statsFromCases = """
+    /// Case attempts grouped per run and test (required keys checked on the groups, so each field is parsed
+    /// once per event), then per project, image and test.
+    static let statsFromEvents = """
         INSERT INTO q_test_stats (project, image_id, test, runs, failures, passes, retry_passes, first_seen_s,
             last_seen_s, last_status, last_position)
         SELECT project, image_id, test, count(*), sum(any_fail), sum(any_pass), sum(any_fail AND any_pass),
-            min(first_s), max(last_s), substr(max(printf('%015d', last_position) || last_status), 16),
-            max(last_position)
-        FROM q_test_cases GROUP BY project, image_id, test
+            min(first_s), max(last_s), \(statusName("max(last)")), max(last) / 8
+        FROM (SELECT run_id, test, min(project) AS project, min(image_id) AS image_id,
+                  max(status = 'passed') AS any_pass, max(status IN ('failed', 'error')) AS any_fail,
+                  min(s) AS first_s, max(s) AS last_s, max(position * 8 + \(statusCode)) AS last
+              FROM (SELECT e.data ->> '$.run_id' AS run_id, e.data ->> '$.name' AS test,
+                        coalesce(e.data ->> '$.project', '') AS project,
+                        coalesce(e.data ->> '$.image_id', '') AS image_id,
+                        coalesce(e.data ->> '$.status', 'error') AS status, \(seconds) AS s, e.position AS position
+                    FROM events e WHERE \(range("TestCaseFinished")))
+              GROUP BY run_id, test HAVING run_id IS NOT NULL AND test IS NOT NULL)
+        GROUP BY project, image_id, test
         """
 }
