@@ -38,7 +38,7 @@ public struct TestProjection: Projection {
         guard
             let row = try EventFields.fetch(
                 ["$.run_id", "$.name", "$.project", "$.image_id", "$.status"], of: event, in: db),
-            let run: String = row[0], let test: String = row[1]
+            (row[0] as String?) != nil, let test: String = row[1]
         else { return }
         let project: String = row[2] ?? ""
         let image: String = row[3] ?? ""
@@ -47,10 +47,10 @@ public struct TestProjection: Projection {
             sql: """
                 SELECT count(*), coalesce(max(e.data ->> '$.status' = 'passed'), 0),
                     coalesce(max(e.data ->> '$.status' IN ('failed', 'error')), 0)
-                FROM events e WHERE e.stream = ? AND e.position < ? AND e.type = 'TestCaseFinished'
-                    AND json_valid(e.data) AND e.data ->> '$.run_id' = ? AND e.data ->> '$.name' = ?
+                FROM events e WHERE e.stream = ? AND +e.position < ? AND +e.type = 'TestCaseFinished'
+                    AND json_valid(e.data) AND e.data ->> '$.name' = ?
                 """)
-        guard let old = try Row.fetchOne(earlier, arguments: [event.stream, event.position, run, test]) else { return }
+        guard let old = try Row.fetchOne(earlier, arguments: [event.stream, event.position, test]) else { return }
         let seen = (old[0] as Int) > 0
         let oldPass: Bool = old[1]
         let oldFail: Bool = old[2]
@@ -69,15 +69,87 @@ public struct TestProjection: Projection {
 
     static let knownStatuses: Set<String> = ["passed", "failed", "error", "skipped"]
 
-    /// Replays the journal up to `upTo` set-based; the statistics in one grouping of all case attempts.
+    /// Replays the journal up to `upTo`: runs set-based window by window, statistics in one pass.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
         try EventFields.inWindows(upTo: upTo, in: db) { low, high in
             for sql in [Self.runStarted, Self.imageSeen, Self.runFinished] {
                 try EventFields.execute(sql, [low, high], in: db)
             }
         }
-        try EventFields.execute(Self.statsFromEvents, [0, upTo], in: db)
+        try Self.replayStatistics(upTo: upTo, in: db)
         return true
+    }
+
+    struct StatisticsKey: Hashable {
+        var project: String
+        var image: String
+        var test: String
+    }
+
+    struct Statistics {
+        var runs = 0
+        var failures = 0
+        var passes = 0
+        var retryPasses = 0
+        var first = Double.infinity
+        var last = -Double.infinity
+        var lastStatus = ""
+        var lastPosition: Int64 = 0
+    }
+
+    /// The statistics from every case attempt in one pass in position order: the same folding as
+    /// ``applyCase(_:range:in:)``, with each run's earlier attempts kept in memory instead of re-read.
+    static func replayStatistics(upTo: Int64, in db: Database) throws {
+        struct CaseKey: Hashable {
+            var stream: String
+            var test: String
+        }
+        var cases: [CaseKey: (pass: Bool, fail: Bool)] = [:]
+        var statistics: [StatisticsKey: Statistics] = [:]
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT e.stream, e.position, \(seconds), e.data ->> '$.run_id', e.data ->> '$.name',
+                    e.data ->> '$.project', e.data ->> '$.image_id', e.data ->> '$.status'
+                FROM events e WHERE \(range("TestCaseFinished")) ORDER BY e.position
+                """, arguments: [0, upTo])
+        while let row = try cursor.next() {
+            guard (row[3] as String?) != nil, let test: String = row[4] else { continue }
+            let key = CaseKey(stream: row[0], test: test)
+            let status: String = row[7] ?? "error"
+            let old = cases[key]
+            let oldPass = old?.pass ?? false
+            let oldFail = old?.fail ?? false
+            let newPass = oldPass || status == "passed"
+            let newFail = oldFail || status == "failed" || status == "error"
+            cases[key] = (newPass, newFail)
+            let seconds: Double = row[2]
+            let position: Int64 = row[1]
+            let statisticsKey = StatisticsKey(project: row[5] ?? "", image: row[6] ?? "", test: test)
+            var value = statistics[statisticsKey] ?? Statistics()
+            if old == nil { value.runs += 1 }
+            if newFail && !oldFail { value.failures += 1 }
+            if newPass && !oldPass { value.passes += 1 }
+            if newPass && newFail && !(oldPass && oldFail) { value.retryPasses += 1 }
+            value.first = min(value.first, seconds)
+            value.last = max(value.last, seconds)
+            if position > value.lastPosition {
+                value.lastPosition = position
+                value.lastStatus = knownStatuses.contains(status) ? status : "unknown"
+            }
+            statistics[statisticsKey] = value
+        }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO q_test_stats (project, image_id, test, runs, failures, passes, retry_passes, first_seen_s,
+                    last_seen_s, last_status, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for (key, value) in statistics {
+            try insert.execute(arguments: [
+                key.project, key.image, key.test, value.runs, value.failures, value.passes, value.retryPasses,
+                value.first, value.last, value.lastStatus, value.lastPosition,
+            ])
+        }
     }
 
     static func range(_ type: String) -> String {
@@ -116,19 +188,6 @@ public struct TestProjection: Projection {
         WHERE q_test_runs.run_id = f.run_id
         """
 
-    /// A status as a small code, so that the latest one rides on the highest position in one `max()`.
-    static let statusCode = """
-        CASE status WHEN 'passed' THEN 0 WHEN 'failed' THEN 1 WHEN 'error' THEN 2 WHEN 'skipped' THEN 3 ELSE 4 END
-        """
-
-    /// The inverse of ``statusCode`` for a packed `position * 8 + code`.
-    static func statusName(_ packed: String) -> String {
-        """
-        CASE (\(packed)) % 8 WHEN 0 THEN 'passed' WHEN 1 THEN 'failed' WHEN 2 THEN 'error' WHEN 3 THEN 'skipped'
-            ELSE 'unknown' END
-        """
-    }
-
     static let statsDelta = """
         INSERT INTO q_test_stats (project, image_id, test, runs, failures, passes, retry_passes, first_seen_s,
             last_seen_s, last_status, last_position)
@@ -141,24 +200,5 @@ public struct TestProjection: Projection {
             last_status = CASE WHEN excluded.last_position > last_position THEN excluded.last_status
                 ELSE last_status END,
             last_position = max(last_position, excluded.last_position)
-        """
-
-    /// Case attempts grouped per run and test (required keys checked on the groups, so each field is parsed
-    /// once per event), then per project, image and test.
-    static let statsFromEvents = """
-        INSERT INTO q_test_stats (project, image_id, test, runs, failures, passes, retry_passes, first_seen_s,
-            last_seen_s, last_status, last_position)
-        SELECT project, image_id, test, count(*), sum(any_fail), sum(any_pass), sum(any_fail AND any_pass),
-            min(first_s), max(last_s), \(statusName("max(last)")), max(last) / 8
-        FROM (SELECT run_id, test, min(project) AS project, min(image_id) AS image_id,
-                  max(status = 'passed') AS any_pass, max(status IN ('failed', 'error')) AS any_fail,
-                  min(s) AS first_s, max(s) AS last_s, max(position * 8 + \(statusCode)) AS last
-              FROM (SELECT e.data ->> '$.run_id' AS run_id, e.data ->> '$.name' AS test,
-                        coalesce(e.data ->> '$.project', '') AS project,
-                        coalesce(e.data ->> '$.image_id', '') AS image_id,
-                        coalesce(e.data ->> '$.status', 'error') AS status, \(seconds) AS s, e.position AS position
-                    FROM events e WHERE \(range("TestCaseFinished")))
-              GROUP BY run_id, test HAVING run_id IS NOT NULL AND test IS NOT NULL)
-        GROUP BY project, image_id, test
         """
 }
