@@ -24,9 +24,11 @@ public struct BuildProjection: Projection {
 
     /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes them.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
-        try EventFields.inWindows(upTo: upTo, in: db) { low, high in
-            for type in Self.order {
-                for sql in Self.statements[type] ?? [] { try EventFields.execute(sql, [low, high], in: db) }
+        try EventFields.withReplaySettings(in: db) {
+            try EventFields.inWindows(upTo: upTo) { low, high in
+                for type in Self.order {
+                    for sql in Self.statements[type] ?? [] { try EventFields.execute(sql, [low, high], in: db) }
+                }
             }
         }
         return true

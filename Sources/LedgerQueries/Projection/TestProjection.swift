@@ -71,12 +71,14 @@ public struct TestProjection: Projection {
 
     /// Replays the journal up to `upTo`: runs set-based window by window, statistics in one pass.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
-        try EventFields.inWindows(upTo: upTo, in: db) { low, high in
-            for sql in [Self.runStarted, Self.imageSeen, Self.runFinished] {
-                try EventFields.execute(sql, [low, high], in: db)
+        try EventFields.withReplaySettings(in: db) {
+            try EventFields.inWindows(upTo: upTo) { low, high in
+                for sql in [Self.runStarted, Self.imageSeen, Self.runFinished] {
+                    try EventFields.execute(sql, [low, high], in: db)
+                }
             }
+            try Self.replayStatistics(upTo: upTo, in: db)
         }
-        try Self.replayStatistics(upTo: upTo, in: db)
         return true
     }
 
