@@ -60,6 +60,7 @@ enum Render {
     /// `[{...},\n{...}]` and a newline.
     static func json(_ rows: [any TabularRow]) -> String {
         var out = "["
+        out.reserveCapacity(rows.count * 256)
         for (i, row) in rows.enumerated() {
             out += i == 0 ? "" : ",\n"
             out += jsonObject(row.fields)
@@ -89,6 +90,8 @@ enum Render {
     }
 
     static func jsonString(_ text: String) -> String {
+        // Most values need no escaping: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -53,19 +53,20 @@ extension Queries {
         var rows: [FixRow] = []
         let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try cursor.next() {
+            // Columns by index (in the SELECT's order): a name lookup folds case on every access.
             let outcome: String
-            if let status: String = row["attempt_status"] {
+            if let status: String = row[11] {
                 if status == "running" {
-                    let now = liveness.status(status, metadata: row["attempt_metadata"])
+                    let now = liveness.status(status, metadata: row[13])
                     outcome = now == "interrupted" ? "interrupted" : "pending"
                 } else if status == "interrupted" {
                     outcome = "interrupted"
                 } else {
-                    outcome = (row["success"] as Bool?) == true ? "succeeded" : "failed"
+                    outcome = (row[12] as Bool?) == true ? "succeeded" : "failed"
                 }
-            } else if let build: String = row["build_status"] {
+            } else if let build: String = row[14] {
                 // The attempt never started: the build is still going, was interrupted, or gave up.
-                let now = liveness.status(build, metadata: row["build_metadata"] ?? "")
+                let now = liveness.status(build, metadata: row[15] ?? "")
                 outcome = now == "running" ? "pending" : now == "interrupted" ? "interrupted" : "failed"
             } else {
                 outcome = "pending"
@@ -73,9 +74,8 @@ extension Queries {
             if let wanted = filter.status, wanted != outcome { continue }
             rows.append(
                 FixRow(
-                    buildId: row["build_id"], project: row["project"], at: row["at_s"], attempt: row["attempt"],
-                    source: row["source"], rule: row["rule"], kind: row["kind"], file: row["file"], line: row["line"],
-                    before: row["before"], after: row["after"], outcome: outcome))
+                    buildId: row[0], project: row[1], at: row[2], attempt: row[3], source: row[4], rule: row[5],
+                    kind: row[6], file: row[7], line: row[8], before: row[9], after: row[10], outcome: outcome))
             if let limit = filter.limit, rows.count >= limit { break }
         }
         return rows

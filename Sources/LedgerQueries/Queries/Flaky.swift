@@ -49,10 +49,10 @@ extension Queries {
             arguments += [limit]
         }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            // Columns by index: a name lookup folds case on every access.
             FlakyRow(
-                test: row["test"], project: row["project"], imageId: row["image_id"], runs: row["runs"],
-                failures: row["failures"], retryPasses: row["retry_passes"], firstSeen: row["first_seen_s"],
-                lastSeen: row["last_seen_s"])
+                test: row[0], project: row[1], imageId: row[2], runs: row[3], failures: row[4], retryPasses: row[5],
+                firstSeen: row[6], lastSeen: row[7])
         }
     }
 }

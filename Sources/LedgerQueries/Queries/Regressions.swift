@@ -50,9 +50,14 @@ extension Queries {
         try testRegressions(filter: filter, in: db) + durationRegressions(filter: filter, in: db)
     }
 
+    /// The distinct projects of `table` (whose first index column is `project`), by seeking, not scanning.
     static func projects(filter: QueryFilter, table: String, in db: Database) throws -> [String] {
         if let project = filter.project { return [project] }
-        return try String.fetchAll(db, sql: "SELECT DISTINCT project FROM \(table) ORDER BY project")
+        let statement = try db.cachedStatement(
+            sql: "SELECT project FROM \(table) WHERE project > ? ORDER BY project LIMIT 1")
+        var projects: [String] = []
+        while let next = try String.fetchOne(statement, arguments: [projects.last ?? ""]) { projects.append(next) }
+        return projects
     }
 
     static func testRegressions(filter: QueryFilter, in db: Database) throws -> [RegressionRow] {
@@ -86,27 +91,41 @@ extension Queries {
     }
 
     static func durationRegressions(filter: QueryFilter, in db: Database) throws -> [RegressionRow] {
-        var keySQL = "SELECT DISTINCT project, instance_type, cache FROM q_attempts INDEXED BY q_attempts_rolling"
-        keySQL += " WHERE success = 1"
-        var keyArguments: StatementArguments = []
-        if let project = filter.project {
-            keySQL += " AND project = ?"
-            keyArguments += [project]
+        // Walk the distinct (project, instance type, cache) keys by seeking the index column by column (an
+        // equality prefix and a range on the next column), not by scanning it.
+        func next(_ column: String, after: String, prefix: [String]) throws -> String? {
+            let names = ["project", "instance_type", "cache"]
+            let equalities = prefix.indices.map { "\(names[$0]) = ? AND " }.joined()
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT \(column) FROM q_attempts INDEXED BY q_attempts_rolling
+                    WHERE success = 1 AND \(equalities)\(column) > ? ORDER BY \(column) LIMIT 1
+                    """)
+            return try String.fetchOne(statement, arguments: StatementArguments(prefix + [after]))
         }
-        if let type = filter.instanceType {
-            keySQL += " AND instance_type = ?"
-            keyArguments += [type]
+        var keys: [(project: String, type: String, cache: String)] = []
+        var project = ""
+        while let p = try next("project", after: project, prefix: []) {
+            project = p
+            if let wanted = filter.project, wanted != p { continue }
+            var type = ""
+            while let t = try next("instance_type", after: type, prefix: [p]) {
+                type = t
+                if let wanted = filter.instanceType, wanted != t { continue }
+                var cache = ""
+                while let c = try next("cache", after: cache, prefix: [p, t]) {
+                    cache = c
+                    keys.append((p, t, c))
+                }
+            }
         }
         var rows: [RegressionRow] = []
-        for key in try Row.fetchAll(db, sql: keySQL, arguments: keyArguments) {
-            let project: String = key["project"]
-            let type: String = key["instance_type"]
-            let cache: String? = key["cache"]
+        for (project, type, cache) in keys {
             let recent = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT build_id, duration_s, started_s FROM q_attempts INDEXED BY q_attempts_rolling
-                    WHERE project = ? AND instance_type = ? AND cache IS ? AND success = 1
+                    WHERE project = ? AND instance_type = ? AND cache = ? AND success = 1
                     ORDER BY finish_position DESC LIMIT ?
                     """, arguments: [project, type, cache, window + 1])
             guard recent.count > minimumSamples, let latest = recent.first else { continue }

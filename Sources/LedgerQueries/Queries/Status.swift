@@ -33,18 +33,27 @@ extension Queries {
         if let project = filter.project {
             projects = [project]
         } else {
-            let builds = try String.fetchAll(db, sql: "SELECT DISTINCT project FROM q_builds")
-            let tests = try String.fetchAll(db, sql: "SELECT DISTINCT project FROM q_test_runs")
+            let builds = try Self.projects(filter: filter, table: "q_builds", in: db)
+            let tests = try Self.projects(filter: filter, table: "q_test_runs", in: db)
             projects = Array(Set(builds + tests)).sorted()
         }
         let regressions = try Self.regressions(filter: QueryFilter(project: filter.project), in: db)
-        let flaky = try Self.flaky(filter: QueryFilter(project: filter.project), in: db)
+        var flaky: [String: Int] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT project, count(*) FROM q_test_stats INDEXED BY q_test_stats_flaky
+                WHERE failures > 0 AND passes > 0 GROUP BY project
+                """)
+        {
+            flaky[row[0]] = row[1]
+        }
         var liveness = Liveness()
         var rows: [StatusRow] = []
         for project in projects {
             var row = StatusRow(
                 project: project, regressions: regressions.filter { $0.project == project }.count,
-                flaky: flaky.filter { $0.project == project }.count)
+                flaky: flaky[project] ?? 0)
             if let image = try Row.fetchOne(
                 db,
                 sql: """
