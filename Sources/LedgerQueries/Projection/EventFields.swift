@@ -32,19 +32,11 @@ enum EventFields {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    /// Runs `body` with settings for replaying a whole journal: a large page cache and memory-mapped reads.
-    ///
-    /// > SQLite: "memory-mapped I/O ... can improve performance ... because it avoids a copy from kernel
-    /// > space to user space" (mmap.html)
+    /// Runs `body` with a large page cache, for replaying a whole journal.
     static func withReplaySettings(in db: Database, _ body: () throws -> Void) throws {
         let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        let mmap = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
         try db.execute(sql: "PRAGMA cache_size = -131072")
-        try db.execute(sql: "PRAGMA mmap_size = 4294967296")
-        defer {
-            try? db.execute(sql: "PRAGMA cache_size = \(cache)")
-            try? db.execute(sql: "PRAGMA mmap_size = \(mmap)")
-        }
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
         try body()
     }
 

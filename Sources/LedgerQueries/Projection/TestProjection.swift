@@ -25,7 +25,7 @@ public struct TestProjection: Projection {
             try EventFields.execute(Self.imageSeen, range, in: db)
         case "TestRunFinished":
             try EventFields.execute(Self.runFinished, range, in: db)
-        case "TestCaseFinished":
+        case "TestCaseFinished" where event.stream.hasPrefix("test-"):
             try applyCase(event, range: range, in: db)
         default:
             return
@@ -99,36 +99,44 @@ public struct TestProjection: Projection {
         var lastPosition: Int64 = 0
     }
 
-    /// The statistics from every case attempt in one pass in position order: the same folding as
-    /// ``applyCase(_:range:in:)``, with each run's earlier attempts kept in memory instead of re-read.
+    /// The statistics from every case attempt in one pass over the `test-` streams in stream order: the same
+    /// folding as ``applyCase(_:range:in:)``, with only the current run's tests in memory. Counts add up, first
+    /// and last seen are a min and a max and the latest status goes with the highest position, so the order of
+    /// the streams does not change the result.
     static func replayStatistics(upTo: Int64, in db: Database) throws {
-        struct CaseKey: Hashable {
-            var stream: String
-            var test: String
-        }
-        var cases: [CaseKey: (pass: Bool, fail: Bool)] = [:]
         var statistics: [StatisticsKey: Statistics] = [:]
+        var stream = ""
+        var tests: [String: (pass: Bool, fail: Bool)] = [:]
+        // The UNIQUE (stream, stream_version) constraint of migration 0001 is SQLite's automatic index
+        // `sqlite_autoindex_events_2`; it hands each stream's events over together and in order.
         let cursor = try Row.fetchCursor(
             db,
             sql: """
                 SELECT e.stream, e.position, \(seconds), e.data ->> '$.run_id', e.data ->> '$.name',
                     e.data ->> '$.project', e.data ->> '$.image_id', e.data ->> '$.status'
-                FROM events e WHERE \(range("TestCaseFinished")) ORDER BY e.position
-                """, arguments: [0, upTo])
+                FROM events e INDEXED BY sqlite_autoindex_events_2
+                WHERE e.stream >= 'test-' AND e.stream < 'test.' AND +e.type = 'TestCaseFinished'
+                    AND +e.position <= ? AND json_valid(e.data)
+                ORDER BY e.stream, e.stream_version
+                """, arguments: [upTo])
         while let row = try cursor.next() {
             guard (row[3] as String?) != nil, let test: String = row[4] else { continue }
-            let key = CaseKey(stream: row[0], test: test)
+            let rowStream: String = row[0]
+            if rowStream != stream {
+                stream = rowStream
+                tests.removeAll(keepingCapacity: true)
+            }
             let status: String = row[7] ?? "error"
-            let old = cases[key]
+            let old = tests[test]
             let oldPass = old?.pass ?? false
             let oldFail = old?.fail ?? false
             let newPass = oldPass || status == "passed"
             let newFail = oldFail || status == "failed" || status == "error"
-            cases[key] = (newPass, newFail)
+            tests[test] = (newPass, newFail)
             let seconds: Double = row[2]
             let position: Int64 = row[1]
-            let statisticsKey = StatisticsKey(project: row[5] ?? "", image: row[6] ?? "", test: test)
-            var value = statistics[statisticsKey] ?? Statistics()
+            let key = StatisticsKey(project: row[5] ?? "", image: row[6] ?? "", test: test)
+            var value = statistics[key] ?? Statistics()
             if old == nil { value.runs += 1 }
             if newFail && !oldFail { value.failures += 1 }
             if newPass && !oldPass { value.passes += 1 }
@@ -139,14 +147,18 @@ public struct TestProjection: Projection {
                 value.lastPosition = position
                 value.lastStatus = knownStatuses.contains(status) ? status : "unknown"
             }
-            statistics[statisticsKey] = value
+            statistics[key] = value
         }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO q_test_stats (project, image_id, test, runs, failures, passes, retry_passes, first_seen_s,
                     last_seen_s, last_status, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        for (key, value) in statistics {
+        // In key order, so the rows append to the table's b-tree instead of landing at random.
+        let sorted = statistics.sorted {
+            ($0.key.project, $0.key.image, $0.key.test) < ($1.key.project, $1.key.image, $1.key.test)
+        }
+        for (key, value) in sorted {
             try insert.execute(arguments: [
                 key.project, key.image, key.test, value.runs, value.failures, value.passes, value.retryPasses,
                 value.first, value.last, value.lastStatus, value.lastPosition,
