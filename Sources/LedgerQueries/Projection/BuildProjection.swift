@@ -116,6 +116,14 @@ public struct BuildProjection: Projection {
                 cache = excluded.cache, failure_class = excluded.failure_class
             """,
             """
+            UPDATE q_fixes SET attempt_status = a.status
+            FROM (SELECT e.data ->> '$.build_id' AS build_id, e.data ->> '$.number' AS number,
+                      coalesce(e.data ->> '$.status',
+                          CASE WHEN e.data ->> '$.success' THEN 'success' ELSE 'failed' END) AS status
+                  FROM events e WHERE \(range("BuildAttemptFinished"))) AS a
+            WHERE q_fixes.build_id = a.build_id AND q_fixes.attempt = a.number
+            """,
+            """
             UPDATE q_builds SET cache = a.cache, image_id = coalesce(a.image_id, q_builds.image_id)
             FROM (SELECT e.data ->> '$.build_id' AS build_id, max(e.position) AS last,
                       e.data ->> '$.cache' AS cache, e.data ->> '$.image_id' AS image_id
@@ -126,13 +134,16 @@ public struct BuildProjection: Projection {
         "FixApplied": [
             """
             INSERT OR IGNORE INTO q_fixes (position, build_id, project, at, at_s, attempt, source, rule, kind, file,
-                line, before, after)
+                line, before, after, attempt_status)
             SELECT e.position, e.data ->> '$.build_id', coalesce(e.data ->> '$.project', ''), e.occurred_at,
                 \(seconds), coalesce(e.data ->> '$.attempt', 1), coalesce(e.data ->> '$.source', ''),
                 coalesce(e.data ->> '$.fix.rule', ''), coalesce(e.data ->> '$.fix.kind', ''),
                 coalesce(e.data ->> '$.fix.file', ''), e.data ->> '$.fix.line',
-                coalesce(e.data ->> '$.fix.before', ''), coalesce(e.data ->> '$.fix.after', '')
-            FROM events e WHERE \(range("FixApplied")) AND e.data ->> '$.build_id' IS NOT NULL
+                coalesce(e.data ->> '$.fix.before', ''), coalesce(e.data ->> '$.fix.after', ''),
+                nullif(a.status, 'running')
+            FROM events e LEFT JOIN q_attempts a
+                ON a.build_id = e.data ->> '$.build_id' AND a.number = coalesce(e.data ->> '$.attempt', 1)
+            WHERE \(range("FixApplied")) AND e.data ->> '$.build_id' IS NOT NULL
             ORDER BY e.position
             """,
             """

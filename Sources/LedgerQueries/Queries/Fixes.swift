@@ -32,11 +32,8 @@ extension Queries {
     public static func fixes(filter: QueryFilter, in db: Database) throws -> [FixRow] {
         var sql = """
             SELECT f.build_id, f.project, f.at_s, f.attempt, f.source, f.rule, f.kind, f.file, f.line, f.before,
-                f.after, a.status AS attempt_status, a.success, a.metadata AS attempt_metadata,
-                b.status AS build_status, b.metadata AS build_metadata
+                f.after, f.attempt_status
             FROM q_fixes f
-            LEFT JOIN q_attempts a ON a.build_id = f.build_id AND a.number = f.attempt
-            LEFT JOIN q_builds b ON b.build_id = f.build_id
             WHERE f.at_s >= ? AND f.at_s <= ?
             """
         var arguments: StatementArguments = [filter.sinceSeconds, filter.untilSeconds]
@@ -45,7 +42,7 @@ extension Queries {
             arguments += [project]
         }
         if let type = filter.instanceType {
-            sql += " AND b.instance_type = ?"
+            sql += " AND f.build_id IN (SELECT build_id FROM q_builds WHERE instance_type = ?)"
             arguments += [type]
         }
         sql += " ORDER BY f.position DESC"
@@ -55,21 +52,11 @@ extension Queries {
         while let row = try cursor.next() {
             // Columns by index (in the SELECT's order): a name lookup folds case on every access.
             let outcome: String
-            if let status: String = row[11] {
-                if status == "running" {
-                    let now = liveness.status(status, metadata: row[13])
-                    outcome = now == "interrupted" ? "interrupted" : "pending"
-                } else if status == "interrupted" {
-                    outcome = "interrupted"
-                } else {
-                    outcome = (row[12] as Bool?) == true ? "succeeded" : "failed"
-                }
-            } else if let build: String = row[14] {
-                // The attempt never started: the build is still going, was interrupted, or gave up.
-                let now = liveness.status(build, metadata: row[15] ?? "")
-                outcome = now == "running" ? "pending" : now == "interrupted" ? "interrupted" : "failed"
-            } else {
-                outcome = "pending"
+            switch row[11] as String? {
+            case "success": outcome = "succeeded"
+            case "interrupted": outcome = "interrupted"
+            case .some: outcome = "failed"
+            case nil: outcome = try unfinishedOutcome(build: row[0], attempt: row[3], liveness: &liveness, in: db)
             }
             if let wanted = filter.status, wanted != outcome { continue }
             rows.append(
@@ -79,5 +66,24 @@ extension Queries {
             if let limit = filter.limit, rows.count >= limit { break }
         }
         return rows
+    }
+
+    /// The outcome of a fix whose attempt has not finished: pending while its writer lives, interrupted once it
+    /// is gone; when the attempt never started, the build's state decides (gave up: failed).
+    static func unfinishedOutcome(build: String, attempt: Int, liveness: inout Liveness, in db: Database) throws
+        -> String
+    {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT status, metadata FROM q_attempts WHERE build_id = ? AND number = ?",
+            arguments: [build, attempt])
+        {
+            return liveness.status(row[0], metadata: row[1]) == "interrupted" ? "interrupted" : "pending"
+        }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT status, metadata FROM q_builds WHERE build_id = ?", arguments: [build])
+        else { return "pending" }
+        let now = liveness.status(row[0], metadata: row[1])
+        return now == "running" ? "pending" : now == "interrupted" ? "interrupted" : "failed"
     }
 }

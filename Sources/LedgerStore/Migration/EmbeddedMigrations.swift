@@ -134,7 +134,9 @@ extension Migrations {
                 PRIMARY KEY (build_id, attempt, idx)
             ) WITHOUT ROWID;
 
-            -- Every applied fix, keyed by the position of its FixApplied event.
+            -- Every applied fix, keyed by the position of its FixApplied event. `attempt_status` is the status of
+            -- the attempt the fix was applied before once it finished (null while it runs or before it starts), so
+            -- `ledger fixes` reads this table alone.
             CREATE TABLE q_fixes (
                 position INTEGER PRIMARY KEY,
                 build_id TEXT NOT NULL,
@@ -148,9 +150,11 @@ extension Migrations {
                 file TEXT NOT NULL,
                 line INTEGER,
                 before TEXT NOT NULL,
-                after TEXT NOT NULL
+                after TEXT NOT NULL,
+                attempt_status TEXT
             );
             CREATE INDEX q_fixes_by_project ON q_fixes (project, position);
+            CREATE INDEX q_fixes_by_attempt ON q_fixes (build_id, attempt);
 
             -- One row per test run stream; `status` is running until TestRunFinished.
             CREATE TABLE q_test_runs (
@@ -189,7 +193,8 @@ extension Migrations {
                 last_position INTEGER NOT NULL,
                 PRIMARY KEY (project, image_id, test)
             ) WITHOUT ROWID;
-            CREATE INDEX q_test_stats_flaky ON q_test_stats (project) WHERE failures > 0 AND passes > 0;
+            CREATE INDEX q_test_stats_flaky ON q_test_stats (project, test, image_id, runs, failures, retry_passes,
+                first_seen_s, last_seen_s) WHERE failures > 0 AND passes > 0;
 
             -- The images each project tested, in the order they first appeared.
             CREATE TABLE q_test_images (
