@@ -139,7 +139,8 @@ struct Synthesizer {
             for index in 1...min(steps, failAt) {
                 let isCached = warm && index < steps - 1 && chance(0.97)
                 let base = index == 4 || index == 5 ? 60.0 : 4.0
-                let seconds = isCached ? 0.05 + random.unit() * 0.1 : base * instance.speed * (0.8 + 0.4 * random.unit())
+                let seconds =
+                    isCached ? 0.05 + random.unit() * 0.1 : base * instance.speed * (0.8 + 0.4 * random.unit())
                 duration += seconds
                 if isCached { cached += 1 }
                 log += "Step \(index)/\(steps) : RUN step \(index)\n"
@@ -213,7 +214,8 @@ struct Synthesizer {
         let image = "\(project):b\(builds)"
         var at = clock.addingTimeInterval(600)
         try emit(
-            TestRunStarted(project: project, runId: runId, image: image, imageId: imageId, level: "standard", host: host),
+            TestRunStarted(
+                project: project, runId: runId, image: image, imageId: imageId, level: "standard", host: host),
             stream: stream, at: at)
         // Every fourth image of a project breaks one structure test, so regressions show up.
         let broken = (images[project]?.count ?? 0) % 4 == 0
@@ -230,7 +232,8 @@ struct Synthesizer {
                 at.addTimeInterval(seconds)
                 try emit(
                     TestCaseFinished(
-                        project: project, runId: runId, imageId: imageId, name: name, status: fails ? "failed" : "passed",
+                        project: project, runId: runId, imageId: imageId, name: name,
+                        status: fails ? "failed" : "passed",
                         durationS: seconds, message: fails ? "assertion failed" : "", attempt: attempt),
                     stream: stream, at: at)
                 if !fails {
@@ -246,7 +249,8 @@ struct Synthesizer {
         }
         try emit(
             TestRunFinished(
-                project: project, runId: runId, image: image, imageId: imageId, status: failed == 0 ? "passed" : "failed",
+                project: project, runId: runId, image: image, imageId: imageId,
+                status: failed == 0 ? "passed" : "failed",
                 passed: passed, failed: failed, skipped: 0, durationS: total), stream: stream, at: at)
     }
 }

@@ -37,10 +37,8 @@ do {
     let started = Date()
     try synth.run()
     let seconds = Date().timeIntervalSince(started)
-    FileHandle.standardError.write(
-        Data(
-            "synth-journal: \(synth.written) events (\(synth.builds) builds, \(synth.runs) test runs) in \(String(format: "%.1f", seconds)) s\n"
-                .utf8))
+    let summary = "\(synth.written) events (\(synth.builds) builds, \(synth.runs) test runs)"
+    FileHandle.standardError.write(Data("synth-journal: \(summary) in \(String(format: "%.1f", seconds)) s\n".utf8))
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)

@@ -31,7 +31,9 @@ func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, out
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
 
 @Suite struct CLITests {
@@ -39,7 +41,8 @@ func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, out
         let journal = try Journal()
         for seconds in [100.0, 110, 90] { try journal.build("fsdp", type: "c5.4xlarge", attempts: [(true, seconds)]) }
         let last = try journal.build("fsdp", type: "g5.2xlarge", attempts: [(false, 30), (true, 200)], fixBefore: [2])
-        try journal.testRun("fsdp", image: "sha256:\(last)", cases: [("nccl", ["failed", "passed"]), ("torch", ["passed"])])
+        try journal.testRun(
+            "fsdp", image: "sha256:\(last)", cases: [("nccl", ["failed", "passed"]), ("torch", ["passed"])])
         return journal
     }
 
@@ -91,9 +94,10 @@ func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, out
         #expect(table.out.contains("not enough data"))
         let json = try ledger(["compare", "--db", journal.path, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]])
-        #expect(Set(rows.first?.keys.map { $0 } ?? []) == [
-            "instance_type", "cache", "n", "median_s", "p90_s", "min_s", "max_s", "vs_fastest",
-        ])
+        #expect(
+            Set(rows.first?.keys.map { $0 } ?? []) == [
+                "instance_type", "cache", "n", "median_s", "p90_s", "min_s", "max_s", "vs_fastest",
+            ])
         let fast = try #require(rows.first { $0["instance_type"] as? String == "c5.4xlarge" })
         #expect((fast["vs_fastest"] as? [String: Any])?["ratio"] as? Double == 1)
         let slow = try #require(rows.first { $0["instance_type"] as? String == "g5.2xlarge" })
@@ -144,7 +148,8 @@ func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, out
         // Self-contained: nothing to fetch.
         #expect(!html.contains("src=") && !html.contains("<link") && !html.contains("url("))
         let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
-        #expect(FileManager.default.isExecutableFile(atPath: chromium.path), "Debian's chromium is needed (Tools/setup)")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: chromium.path), "Debian's chromium is needed (Tools/setup)")
         let profile = journal.dir.appendingPathComponent("chromium-profile")
         let dom = try run(
             chromium,

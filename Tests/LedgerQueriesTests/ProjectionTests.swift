@@ -39,20 +39,24 @@ import Testing
                     try add(
                         FixApplied(
                             project: project, buildId: id, attempt: number, source: "log",
-                            fix: StoredFix(rule: "r\(number)", kind: "pin", file: "f", line: number, before: "a", after: "b", diff: "")))
+                            fix: StoredFix(
+                                rule: "r\(number)", kind: "pin", file: "f", line: number, before: "a", after: "b",
+                                diff: "")))
                 }
                 try add(BuildAttemptStarted(project: project, buildId: id, number: number, logId: "l\(b)-\(number)"))
                 for index in 1...(1 + Int(random.next() % 4)) {
                     try add(
                         BuildStepFinished(
-                            project: project, buildId: id, attempt: number, index: index, total: nil, instruction: "RUN \(index)",
+                            project: project, buildId: id, attempt: number, index: index, total: nil,
+                            instruction: "RUN \(index)",
                             durationS: Double(random.next() % 1000) / 10, cached: random.next() % 2 == 0))
                 }
                 if random.next() % 10 == 0 { break }  // unfinished attempt
                 success = number == attempts && random.next() % 4 != 0
                 try add(
                     BuildAttemptFinished(
-                        project: project, buildId: id, number: number, success: success, status: success ? "success" : "failed",
+                        project: project, buildId: id, number: number, success: success,
+                        status: success ? "success" : "failed",
                         durationS: Double(random.next() % 5000) / 10, logId: "l\(b)-\(number)",
                         failureClass: success ? nil : "network", failureMessage: nil,
                         cache: random.next() % 2 == 0 ? "cold" : "warm", imageId: success ? "sha256:\(b)" : nil,
@@ -82,7 +86,9 @@ import Testing
             try add(
                 TestRunStarted(
                     project: project, runId: id, image: project, imageId: image, level: "quick",
-                    host: HostFacts(hostname: "h", instanceType: "g5", instanceTypeSource: "flag", cpuModel: "c", cpuCount: 1, memoryBytes: 1)))
+                    host: HostFacts(
+                        hostname: "h", instanceType: "g5", instanceTypeSource: "flag", cpuModel: "c", cpuCount: 1,
+                        memoryBytes: 1)))
             for name in ["a", "b", "c", "d"] {
                 for attempt in 1...(1 + Int(random.next() % 2)) {
                     try add(
@@ -95,7 +101,8 @@ import Testing
             if random.next() % 8 != 0 {
                 try add(
                     TestRunFinished(
-                        project: project, runId: id, image: project, imageId: image, status: "passed", passed: 1, failed: 0,
+                        project: project, runId: id, image: project, imageId: image, status: "passed", passed: 1,
+                        failed: 0,
                         skipped: 0, durationS: 2))
             }
             streams.append(events)

@@ -60,16 +60,26 @@ import Testing
         let outcome = Dictionary(uniqueKeysWithValues: rows.map { ($0.buildId, $0.outcome) })
         #expect(outcome == [helped: "succeeded", failed: "failed", pending: "pending", interrupted: "interrupted"])
         #expect(rows.first?.buildId == interrupted)
-        #expect(rows.first?.fields.map(\.name).prefix(10) == [
-            "build_id", "project", "at", "rule", "kind", "file", "line", "before", "after", "outcome",
-        ])
+        #expect(
+            rows.first?.fields.map(\.name).prefix(10) == [
+                "build_id", "project", "at", "rule", "kind", "file", "line", "before", "after", "outcome",
+            ])
         #expect(rows.first?.rule == "numpy2-abi" && rows.first?.line == 3)
     }
 
     @Test func flakyExcludesSteadyTests() throws {
         let journal = try Journal()
-        try journal.testRun("p", image: "img1", cases: [("across", ["passed"]), ("steady", ["passed"]), ("broken", ["failed"]), ("retry", ["failed", "passed"])])
-        try journal.testRun("p", image: "img1", cases: [("across", ["failed"]), ("steady", ["passed"]), ("broken", ["failed", "failed"]), ("retry", ["passed"])])
+        try journal.testRun(
+            "p", image: "img1",
+            cases: [
+                ("across", ["passed"]), ("steady", ["passed"]), ("broken", ["failed"]),
+                ("retry", ["failed", "passed"]),
+            ])
+        try journal.testRun(
+            "p", image: "img1",
+            cases: [
+                ("across", ["failed"]), ("steady", ["passed"]), ("broken", ["failed", "failed"]), ("retry", ["passed"]),
+            ])
         try journal.testRun("p", image: "img2", cases: [("across", ["passed"]), ("steady", ["passed"])])
         let rows = try journal.read { db in try Queries.flaky(filter: QueryFilter(), in: db) }
         #expect(Set(rows.map(\.test)) == ["across", "retry"])
@@ -111,13 +121,18 @@ import Testing
         #expect(row.kind == "duration" && row.project == "slow" && row.buildId == slow)
         #expect(row.medianS == 100 && row.durationS == 125 && row.cache == "cold")
         #expect(abs((row.ratio ?? 0) - 1.25) < 1e-9)
-        #expect(row.fields.map(\.name) == ["kind", "project", "build_id", "instance_type", "cache", "duration_s", "median_s", "ratio"])
+        #expect(
+            row.fields.map(\.name) == [
+                "kind", "project", "build_id", "instance_type", "cache", "duration_s", "median_s", "ratio",
+            ])
     }
 
     @Test func compareGivesNullUnderThreeSamples() throws {
         let journal = try Journal()
         for seconds in [100.0, 110, 90, 105] { try journal.build("p", type: "fast", attempts: [(true, seconds)]) }
-        for seconds in [200.0, 210, 190] { try journal.build("p", type: "slow", attempts: [(false, 5), (true, seconds)]) }
+        for seconds in [200.0, 210, 190] {
+            try journal.build("p", type: "slow", attempts: [(false, 5), (true, seconds)])
+        }
         for seconds in [300.0, 310] { try journal.build("p", type: "few", attempts: [(true, seconds)]) }
         let rows = try journal.read { db in try Queries.compare(by: .instanceType, filter: QueryFilter(), in: db) }
         #expect(rows.map(\.group) == ["fast", "slow", "few"])
@@ -150,10 +165,12 @@ import Testing
         let row = try #require(rows.first)
         #expect(row.project == "p" && row.imageId == "sha256:\(good)" && row.lastBuildStatus == "failed")
         #expect(row.lastTestStatus == "passed" && row.flaky == 1 && row.regressions == 0)
-        #expect(row.fields.map(\.name) == [
-            "project", "image", "image_id", "last_build_status", "last_build_at", "last_test_status", "last_test_at",
-            "regressions", "flaky",
-        ])
+        #expect(
+            row.fields.map(\.name) == [
+                "project", "image", "image_id", "last_build_status", "last_build_at", "last_test_status",
+                "last_test_at",
+                "regressions", "flaky",
+            ])
     }
 
     @Test func diffShowsInputsThenSteps() throws {

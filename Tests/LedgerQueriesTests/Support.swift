@@ -37,14 +37,16 @@ final class Journal {
     /// A complete build: started, one attempt per entry of `attempts` (success, seconds), finished.
     @discardableResult
     func build(
-        _ project: String, type: String = "c5.2xlarge", cache: String = "cold", attempts: [(Bool, Double)] = [(true, 100)],
+        _ project: String, type: String = "c5.2xlarge", cache: String = "cold",
+        attempts: [(Bool, Double)] = [(true, 100)],
         fixBefore: [Int] = [], dockerfile: String = "FROM python:3.11-slim\n", finish: Bool = true,
         metadata: String? = nil, id: String = UUID().uuidString.lowercased()
     ) throws -> String {
         let stream = "build-\(id)"
         try add(
             BuildStarted(
-                project: project, buildId: id, image: "\(project):\(id.prefix(4))", context: "/c", dockerfile: "Dockerfile",
+                project: project, buildId: id, image: "\(project):\(id.prefix(4))", context: "/c",
+                dockerfile: "Dockerfile",
                 dockerfileText: dockerfile, baseImage: "python:3.11-slim", buildArgs: ["A": "1"], secretBuildArgs: [],
                 pins: ["torch": "2.5.1"], maxAttempts: 3, autoFix: true, network: nil, host: Self.host(type)),
             stream: stream, metadata: metadata)

@@ -30,14 +30,16 @@ struct TimeOptions: ParsableArguments {
     func validate() throws {
         for (flag, value) in [("--since", since), ("--until", until)] {
             if let value, Timestamp.parseBound(value) == nil {
-                throw ValidationError("\(flag) \(value): expected RFC 3339 (2026-11-25T09:00:00Z) or an age like 7d, 24h")
+                throw ValidationError(
+                    "\(flag) \(value): expected RFC 3339 (2026-11-25T09:00:00Z) or an age like 7d, 24h")
             }
         }
     }
 
     /// A filter with the bounds set.
     func filter() -> QueryFilter {
-        QueryFilter(since: since.flatMap { Timestamp.parseBound($0) }, until: until.flatMap { Timestamp.parseBound($0) })
+        QueryFilter(
+            since: since.flatMap { Timestamp.parseBound($0) }, until: until.flatMap { Timestamp.parseBound($0) })
     }
 }
 

@@ -52,7 +52,9 @@ public protocol TabularRow: Sendable {
 public enum RFC3339 {
     /// Formats Unix seconds, rounded to the millisecond.
     public static func format(_ seconds: Double) -> String {
-        guard seconds.isFinite, abs(seconds) < 1e13 else { return Timestamp.format(Date(timeIntervalSince1970: seconds)) }
+        guard seconds.isFinite, abs(seconds) < 1e13 else {
+            return Timestamp.format(Date(timeIntervalSince1970: seconds))
+        }
         let millis = Int64((seconds * 1000).rounded())
         var whole = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
         let fraction = Int(millis - Int64(whole) * 1000)

@@ -55,7 +55,10 @@ public struct CompareRow: TabularRow, Equatable {
             Field(
                 "vs_fastest",
                 vsFastest.map {
-                    .object([Field("ratio", rounded($0.ratio)), Field("ci_low", rounded($0.low)), Field("ci_high", rounded($0.high))])
+                    .object([
+                        Field("ratio", rounded($0.ratio)), Field("ci_low", rounded($0.low)),
+                        Field("ci_high", rounded($0.high)),
+                    ])
                 } ?? .null),
         ]
         return fields
@@ -108,7 +111,9 @@ extension Queries {
             let same = groups.filter { $0.cache == cache }
             let fastest = same.filter { $0.values.count >= minimumCompareSamples }
                 .min { (Statistics.median($0.values), $0.group) < (Statistics.median($1.values), $1.group) }
-            for group in same.sorted(by: { (Statistics.median($0.values), $0.group) < (Statistics.median($1.values), $1.group) }) {
+            for group in same.sorted(by: {
+                (Statistics.median($0.values), $0.group) < (Statistics.median($1.values), $1.group)
+            }) {
                 let values = group.values
                 var interval: RatioInterval?
                 if let fastest, values.count >= minimumCompareSamples {

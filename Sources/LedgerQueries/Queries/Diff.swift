@@ -108,7 +108,9 @@ extension Queries {
 
     /// A JSON object's scalar members as text (nested values as JSON text).
     static func flatten(_ json: String) -> [String: String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            return [:]
+        }
         var result: [String: String] = [:]
         for (key, value) in object {
             switch value {

@@ -72,7 +72,8 @@ extension Queries {
             let before = rows.count
             take(
                 HistoryRow(
-                    kind: "build", id: row["build_id"], status: liveness.status(row["status"], metadata: row["metadata"]),
+                    kind: "build", id: row["build_id"],
+                    status: liveness.status(row["status"], metadata: row["metadata"]),
                     at: row["started_s"], durationS: row["duration_s"], image: row["image"], imageId: row["image_id"],
                     instanceType: row["instance_type"], attempts: row["attempts"], fixes: row["fixes"],
                     cache: row["cache"]))

@@ -28,7 +28,8 @@ public struct RegressionRow: TabularRow, Equatable {
             fields += [
                 Field("build_id", .optional(buildId)), Field("instance_type", .optional(instanceType)),
                 Field("cache", .optional(cache)), Field("duration_s", .seconds(durationS)),
-                Field("median_s", .seconds(medianS)), Field("ratio", ratio.map { .number(($0 * 1000).rounded() / 1000) } ?? .null),
+                Field("median_s", .seconds(medianS)),
+                Field("ratio", ratio.map { .number(($0 * 1000).rounded() / 1000) } ?? .null),
             ]
         }
         return fields

@@ -14,6 +14,7 @@ public enum HTMLReport {
         var fixFilter = filter
         fixFilter.limit = 20
         let fixes = try Queries.fixes(filter: fixFilter, in: db)
+        let scope = filter.project.map { " for project " + escape($0) } ?? ""
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -26,7 +27,7 @@ public enum HTMLReport {
             .bar-cold{fill:#4a7bd0}.bar-warm{fill:#e08a2c}
             </style></head><body>
             <h1>ledger report</h1>
-            <p>Generated \(escape(Timestamp.format(generatedAt)))\(filter.project.map { " for project " + escape($0) } ?? "").</p>
+            <p>Generated \(escape(Timestamp.format(generatedAt)))\(scope).</p>
 
             """
         html += section("Status", rows: status)
