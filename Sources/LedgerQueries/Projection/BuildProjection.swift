@@ -25,13 +25,16 @@ public struct BuildProjection: Projection {
     /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes them.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
         try EventFields.withReplaySettings(in: db) {
-            try EventFields.inWindows(upTo: upTo) { low, high in
-                for type in Self.order {
-                    for sql in Self.statements[type] ?? [] { try EventFields.execute(sql, [low, high], in: db) }
-                }
-            }
+            try EventFields.inWindows(upTo: upTo) { low, high in try replayWindow(low, high, in: db) }
         }
         return true
+    }
+
+    /// Applies the events in `(low, high]` set-based, type by type in the order a stream writes them.
+    func replayWindow(_ low: Int64, _ high: Int64, in db: Database) throws {
+        for type in Self.order {
+            for sql in Self.statements[type] ?? [] { try EventFields.execute(sql, [low, high], in: db) }
+        }
     }
 
     static let order = [

@@ -72,14 +72,17 @@ public struct TestProjection: Projection {
     /// Replays the journal up to `upTo`: runs set-based window by window, statistics in one pass.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
         try EventFields.withReplaySettings(in: db) {
-            try EventFields.inWindows(upTo: upTo) { low, high in
-                for sql in [Self.runStarted, Self.imageSeen, Self.runFinished] {
-                    try EventFields.execute(sql, [low, high], in: db)
-                }
-            }
+            try EventFields.inWindows(upTo: upTo) { low, high in try replayWindow(low, high, in: db) }
             try Self.replayStatistics(upTo: upTo, in: db)
         }
         return true
+    }
+
+    /// Applies the run events in `(low, high]` set-based (the statistics are replayed apart).
+    func replayWindow(_ low: Int64, _ high: Int64, in db: Database) throws {
+        for sql in [Self.runStarted, Self.imageSeen, Self.runFinished] {
+            try EventFields.execute(sql, [low, high], in: db)
+        }
     }
 
     struct StatisticsKey: Hashable {
@@ -97,6 +100,23 @@ public struct TestProjection: Projection {
         var last = -Double.infinity
         var lastStatus = ""
         var lastPosition: Int64 = 0
+
+        /// Adds one case attempt.
+        mutating func fold(
+            firstAttempt: Bool, newFail: Bool, newPass: Bool, newRetryPass: Bool, seconds: Double, position: Int64,
+            status: String
+        ) {
+            if firstAttempt { runs += 1 }
+            if newFail { failures += 1 }
+            if newPass { passes += 1 }
+            if newRetryPass { retryPasses += 1 }
+            first = min(first, seconds)
+            last = max(last, seconds)
+            if position > lastPosition {
+                lastPosition = position
+                lastStatus = TestProjection.knownStatuses.contains(status) ? status : "unknown"
+            }
+        }
     }
 
     /// The statistics from every case attempt in one pass over the `test-` streams in stream order: the same
@@ -106,7 +126,8 @@ public struct TestProjection: Projection {
     static func replayStatistics(upTo: Int64, in db: Database) throws {
         var statistics: [StatisticsKey: Statistics] = [:]
         var stream = ""
-        var tests: [String: (pass: Bool, fail: Bool)] = [:]
+        // The current run's tests (a run has tens): a short array beats hashing each name twice.
+        var tests: [(name: String, pass: Bool, fail: Bool)] = []
         // The UNIQUE (stream, stream_version) constraint of migration 0001 is SQLite's automatic index
         // `sqlite_autoindex_events_2`; it hands each stream's events over together and in order.
         let cursor = try Row.fetchCursor(
@@ -120,34 +141,30 @@ public struct TestProjection: Projection {
                 ORDER BY e.stream, e.stream_version
                 """, arguments: [upTo])
         while let row = try cursor.next() {
-            guard (row[3] as String?) != nil, let test: String = row[4] else { continue }
+            guard !row.hasNull(atIndex: 3), let test: String = row[4] else { continue }
             let rowStream: String = row[0]
             if rowStream != stream {
                 stream = rowStream
                 tests.removeAll(keepingCapacity: true)
             }
             let status: String = row[7] ?? "error"
-            let old = tests[test]
-            let oldPass = old?.pass ?? false
-            let oldFail = old?.fail ?? false
+            let index = tests.firstIndex { $0.name == test }
+            let oldPass = index.map { tests[$0].pass } ?? false
+            let oldFail = index.map { tests[$0].fail } ?? false
             let newPass = oldPass || status == "passed"
             let newFail = oldFail || status == "failed" || status == "error"
-            tests[test] = (newPass, newFail)
+            if let index {
+                tests[index] = (test, newPass, newFail)
+            } else {
+                tests.append((test, newPass, newFail))
+            }
             let seconds: Double = row[2]
             let position: Int64 = row[1]
             let key = StatisticsKey(project: row[5] ?? "", image: row[6] ?? "", test: test)
-            var value = statistics[key] ?? Statistics()
-            if old == nil { value.runs += 1 }
-            if newFail && !oldFail { value.failures += 1 }
-            if newPass && !oldPass { value.passes += 1 }
-            if newPass && newFail && !(oldPass && oldFail) { value.retryPasses += 1 }
-            value.first = min(value.first, seconds)
-            value.last = max(value.last, seconds)
-            if position > value.lastPosition {
-                value.lastPosition = position
-                value.lastStatus = knownStatuses.contains(status) ? status : "unknown"
-            }
-            statistics[key] = value
+            statistics[key, default: Statistics()].fold(
+                firstAttempt: index == nil, newFail: newFail && !oldFail, newPass: newPass && !oldPass,
+                newRetryPass: newPass && newFail && !(oldPass && oldFail), seconds: seconds, position: position,
+                status: status)
         }
         let insert = try db.cachedStatement(
             sql: """

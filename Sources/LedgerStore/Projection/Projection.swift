@@ -62,7 +62,11 @@ extension EventStore {
                 let done = try write { db -> Bool in
                     let checkpoint = try Self.checkpoint(projection.name, in: db)
                     guard checkpoint < last else { return true }
-                    // From empty tables a projection may replay the whole journal set-based, in one transaction.
+                    // From checkpoint 0 a projection may replay the whole journal set-based, in one transaction,
+                    // onto emptied tables (rows left by an older projection of the same tables are stale).
+                    if checkpoint == 0 {
+                        for table in projection.tables { try db.execute(sql: "DELETE FROM \(table)") }
+                    }
                     if checkpoint == 0, try projection.replayAll(upTo: last, in: db) {
                         try Self.setCheckpoint(projection.name, last, in: db)
                         return true
