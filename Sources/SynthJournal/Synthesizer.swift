@@ -138,9 +138,9 @@ struct Synthesizer {
             var log = "Sending build context to Docker daemon\n"
             for index in 1...min(steps, failAt) {
                 let isCached = warm && index < steps - 1 && chance(0.97)
-                let base = index == 4 || index == 5 ? 60.0 : 4.0
+                let nominal = index == 4 || index == 5 ? 60.0 : 4.0
                 let seconds =
-                    isCached ? 0.05 + random.unit() * 0.1 : base * instance.speed * (0.8 + 0.4 * random.unit())
+                    isCached ? 0.05 + random.unit() * 0.1 : nominal * instance.speed * (0.8 + 0.4 * random.unit())
                 duration += seconds
                 if isCached { cached += 1 }
                 log += "Step \(index)/\(steps) : RUN step \(index)\n"
