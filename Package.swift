@@ -86,6 +86,12 @@ let package = Package(
             path: "Tools/BenchAnalyze",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "synth-journal",
+            dependencies: ["LedgerStore", "LedgerQueries"],
+            path: "Sources/SynthJournal",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "LedgerStoreTests", dependencies: ["LedgerStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),

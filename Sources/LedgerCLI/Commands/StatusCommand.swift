@@ -1,12 +1,19 @@
 import ArgumentParser
+import LedgerQueries
 
-/// `ledger status` (placeholder until its issue lands).
+/// `ledger status [P]`: the current image per project, its last build and test, regressions, flaky count.
 struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Not built yet.", shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "The current image of each project, its last build and test results, regressions and flaky tests.")
 
     @OptionGroup var global: GlobalOptions
+    @Argument(help: "Only this project.") var project: String?
+    @OptionGroup var output: FormatOptions
 
     func run() throws {
-        throw CLIError("`ledger status` is not built yet")
+        let store = try global.openForReading()
+        let rows = try store.read { db in try Queries.status(filter: QueryFilter(project: project), in: db) }
+        Render.write(rows, format: output.resolved)
     }
 }

@@ -9,6 +9,14 @@ public protocol Projection: Sendable {
     var tables: [String] { get }
     /// Applies one event. Unknown types must be ignored.
     func apply(_ event: RecordedEvent, in db: Database) throws
+    /// Applies every event up to `upTo` at once (set-based) onto empty tables, or returns false when the
+    /// projection only applies events one by one. Must leave the same rows as applying them one by one.
+    func replayAll(upTo: Int64, in db: Database) throws -> Bool
+}
+
+extension Projection {
+    /// By default a projection replays event by event.
+    public func replayAll(upTo: Int64, in db: Database) throws -> Bool { false }
 }
 
 extension EventStore {
@@ -55,6 +63,15 @@ extension EventStore {
                 let done = try write { db -> Bool in
                     let checkpoint = try Self.checkpoint(projection.name, in: db)
                     guard checkpoint < last else { return true }
+                    // From checkpoint 0 a projection may replay the whole journal set-based, in one transaction,
+                    // onto emptied tables (rows left by an older projection of the same tables are stale).
+                    if checkpoint == 0 {
+                        for table in projection.tables { try db.execute(sql: "DELETE FROM \(table)") }
+                    }
+                    if checkpoint == 0, try projection.replayAll(upTo: last, in: db) {
+                        try Self.setCheckpoint(projection.name, last, in: db)
+                        return true
+                    }
                     let upTo = min(last, checkpoint + batch)
                     try replay(projection, after: checkpoint, upTo: upTo, in: db)
                     try Self.setCheckpoint(projection.name, upTo, in: db)
