@@ -41,7 +41,7 @@ extension EventStore {
                     problem("position follows \(lastPosition): events are missing or out of order")
                 }
                 lastPosition = event.position
-                if UUID(uuidString: event.id) == nil { problem("id is not a UUID") }
+                if !EventLine.isUUID(event.id) { problem("id is not a UUID") }
                 if !seenIds.insert(event.id).inserted { problem("id appears twice") }
                 if (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) == nil {
                     problem("data is not valid JSON")

@@ -49,7 +49,7 @@ public enum EventLine {
                 failure.reason == "not a JSON object"
                     ? "not a JSON object" : "invalid JSON at byte \(failure.offset + 1): \(failure.reason)")
         }
-        guard let id = fields["id"]?.string, UUID(uuidString: id) != nil else {
+        guard let id = fields["id"]?.string, isUUID(id) else {
             throw bad("`id` must be a UUID string")
         }
         guard let stream = fields["stream"]?.string, !stream.isEmpty else { throw bad("`stream` is missing") }
@@ -74,5 +74,21 @@ public enum EventLine {
         return NewEvent(
             id: id.lowercased(), stream: stream, type: type, schemaVersion: Int(schemaVersion), occurredAt: occurredAt,
             data: String(decoding: data.raw, as: UTF8.self), metadata: metadata, streamVersion: streamVersion)
+    }
+}
+
+extension EventLine {
+    /// Whether `text` is a UUID in its 8-4-4-4-12 hex form (either case), checked without a formatter.
+    public static func isUUID(_ text: String) -> Bool {
+        var count = 0
+        for (index, byte) in text.utf8.enumerated() {
+            count += 1
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                if byte != UInt8(ascii: "-") { return false }
+            } else if !((48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)) {
+                return false
+            }
+        }
+        return count == 36
     }
 }
