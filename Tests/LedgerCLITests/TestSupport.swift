@@ -72,3 +72,19 @@ func ndjsonEvents(_ count: Int, streamPrefix: String = "build-\(UUID().uuidStrin
     }
     return out
 }
+
+/// Another executable built beside `ledger` (e.g. `synth-journal`).
+func siblingBinary(_ name: String) -> String {
+    URL(fileURLWithPath: ledgerBinary()).deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+/// Starts `ledger ARGS` without waiting.
+func startLedger(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: ledgerBinary())
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}

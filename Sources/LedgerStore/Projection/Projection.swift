@@ -82,17 +82,21 @@ extension EventStore {
         }
     }
 
-    /// Empties every projection's tables and replays the whole journal (`ledger rebuild`).
+    /// Empties every projection's tables and replays the whole journal (`ledger rebuild`), in one
+    /// transaction: readers see the old rows until it commits, and a killed rebuild changes nothing.
     /// Returns the number of events replayed.
     @discardableResult
     public func rebuildProjections() throws -> Int64 {
         try write { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
             for projection in projections {
                 for table in projection.tables { try db.execute(sql: "DELETE FROM \(table)") }
-                try Self.setCheckpoint(projection.name, 0, in: db)
+                if try !projection.replayAll(upTo: last, in: db) {
+                    try replay(projection, after: 0, upTo: last, in: db)
+                }
+                try Self.setCheckpoint(projection.name, last, in: db)
             }
+            return last
         }
-        try catchUpProjections()
-        return try lastPosition()
     }
 }
