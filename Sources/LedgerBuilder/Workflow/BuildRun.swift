@@ -1,0 +1,125 @@
+import Foundation
+import LedgerAnalysis
+import LedgerEngine
+import LedgerStore
+
+/// A fix as applied to the copy, with where it came from.
+struct AppliedRecord: Sendable {
+    var fix: Fix
+    var stored: StoredFix
+}
+
+/// The state of one build while its attempts run.
+struct BuildRun {
+    let store: EventStore
+    let observer: BuildObserver
+    let options: BuildOptions
+    let buildId: String
+    let project: String
+    let image: String
+    let copy: ContextCopy
+    let redactor: SecretRedactor
+    let buildKit: Bool
+    let buildArgs: [String]
+    let secrets: [String: String]
+
+    var applied: [AppliedRecord] = []
+    var summaries: [AttemptSummary] = []
+    var success = false
+    var status = "failed"
+    var imageId: String?
+    var networkRetries = 0
+
+    var stream: String { "build-\(buildId)" }
+
+    func append<T: DomainEvent>(_ event: T) throws {
+        try store.append(event, to: stream)
+    }
+
+    func recordAnalysis(_ report: AnalysisReport, context: String) throws {
+        let findings = report.findings.map { finding in
+            StoredFinding(
+                rule: finding.rule, severity: finding.severity.rawValue, message: finding.message, file: finding.file,
+                line: finding.line,
+                fix: finding.fix.map { Self.stored($0, diff: "") })
+        }
+        let id = UUID().uuidString.lowercased()
+        try store.append(
+            AnalysisCompleted(
+                project: project, analysisId: id, context: context, dockerfile: options.dockerfile, findings: findings,
+                buildId: buildId),
+            to: "analysis-\(id)")
+    }
+
+    /// `--base-image` first (a fix of its own), then the analyzer's fixes when auto-fix allows.
+    mutating func applyInitialFixes(_ report: AnalysisReport?) throws {
+        if let base = options.baseImage,
+            let fix = try FixApplier.overrideBaseImage(base, dockerfile: options.dockerfile, inContext: copy.root)
+        {
+            try record([fix], source: "override", attempt: 1)
+        }
+        guard options.autoFix, options.analysisFixes, let report else { return }
+        let fixes = report.findings.compactMap(\.fix).filter { fix in
+            options.baseImage == nil || fix.kind != .baseImage
+        }
+        guard !fixes.isEmpty else { return }
+        try record(try FixApplier.apply(fixes, inContext: copy.root), source: "analysis", attempt: 1)
+    }
+
+    mutating func record(_ fixes: [AppliedFix], source: String, attempt: Int) throws {
+        for fix in fixes {
+            let stored = Self.stored(fix.fix, diff: fix.diff)
+            applied.append(AppliedRecord(fix: fix.fix, stored: stored))
+            try append(FixApplied(project: project, buildId: buildId, attempt: attempt, source: source, fix: stored))
+            observer.note?("fix (\(source)): \(fix.fix.file)\(fix.fix.line.map { ":\($0)" } ?? ""): "
+                + "\(fix.fix.before) -> \(fix.fix.after)")
+        }
+    }
+
+    /// Runs attempts until one succeeds, the build is interrupted, nothing changed, or attempts run out.
+    mutating func attempts() async throws {
+        var number = 1
+        while true {
+            let outcome = try await attempt(number)
+            if outcome.status == "success" {
+                success = true
+                status = "success"
+                return
+            }
+            if outcome.status == "interrupted" {
+                status = "interrupted"
+                return
+            }
+            guard number < max(options.maxAttempts, 1) else { return }
+            if try learnFixes(from: outcome, before: number + 1) {
+                number += 1
+                continue
+            }
+            if let failure = outcome.failureClass, failure.isTransient, networkRetries == 0 {
+                networkRetries += 1
+                observer.note?("attempt \(number) failed with a \(failure.rawValue) failure: retrying once")
+                number += 1
+                continue
+            }
+            return
+        }
+    }
+
+    private mutating func learnFixes(from outcome: AttemptOutcome, before attempt: Int) throws -> Bool {
+        guard options.autoFix else { return false }
+        let proposed = LogFixes.fixes(
+            forLog: ANSI.strip(outcome.tail), context: copy.root, dockerfile: options.dockerfile)
+        let fresh = proposed.filter { fix in !applied.contains { $0.fix == fix } }
+        guard !fresh.isEmpty else { return false }
+        let done = try FixApplier.apply(fresh, inContext: copy.root)
+        guard !done.isEmpty else { return false }
+        try record(done, source: "log", attempt: attempt)
+        return true
+    }
+
+    static func stored(_ fix: Fix, diff: String) -> StoredFix {
+        StoredFix(
+            rule: fix.rule, kind: fix.kind.rawValue, file: fix.file, line: fix.line, before: fix.before,
+            after: fix.after, diff: diff)
+    }
+}
