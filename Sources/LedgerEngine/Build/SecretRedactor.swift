@@ -15,7 +15,9 @@ public struct SecretRedactor: Sendable {
     public init(secretValues: [String] = []) {
         values = secretValues.filter { !$0.isEmpty }.map { Array($0.utf8) }.sorted { $0.count > $1.count }
         var table = [Bool](repeating: false, count: 256)
-        for byte in "AhgBbsS".utf8 { table[Int(byte)] = true }
+        // Trigger bytes are the rarer parts of each shape: `_` (hf_, ghp_, github_pat_, secret_access_key),
+        // `A` (AKIA…), `B`/`b` (Bearer), `S` (SecretAccessKey); common letters would slow the scan.
+        for byte in "_ABbS".utf8 { table[Int(byte)] = true }
         for value in values { table[Int(value[0])] = true }
         trigger = table
     }
@@ -46,6 +48,10 @@ public struct SecretRedactor: Sendable {
                 continue
             }
             let start = end.start
+            guard start >= copied else {
+                index += 1
+                continue
+            }
             if start > copied { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copied..<start])) }
             out.append(contentsOf: Self.mask)
             copied = end.end
@@ -68,37 +74,54 @@ public struct SecretRedactor: Sendable {
             guard p.count - index >= 20, Self.hasAWSPrefix(p, index) else { return nil }
             let end = Self.run(p, from: index + 4) { Self.isUpperOrDigit($0) }
             return end - index == 20 && (end == p.count || !Self.isWord(p[end])) ? (index, end) : nil
-        case UInt8(ascii: "h") where wordStart:
-            return Self.token(p, index, prefix: "hf_", minimum: 20)
-        case UInt8(ascii: "g") where wordStart:
-            for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"] {
-                if let range = Self.token(p, index, prefix: prefix, minimum: 20) { return range }
-            }
-            return nil
+        case UInt8(ascii: "_"):
+            return underscore(p, at: index)
         case UInt8(ascii: "B"), UInt8(ascii: "b"):
             guard wordStart, Self.equalFolded(p, index, "bearer "), index + 7 < p.count else { return nil }
             let start = Self.run(p, from: index + 7) { $0 == 0x20 }
             let end = Self.run(p, from: start) { Self.isWord($0) || "-._~+/=".utf8.contains($0) }
             return end - start >= 8 ? (start, end) : nil
-        case UInt8(ascii: "s"), UInt8(ascii: "S"):
-            let keyword = Self.equalFolded(p, index, "secret_access_key") ? 17
-                : Self.equalFolded(p, index, "secretaccesskey") ? 15 : 0
-            guard keyword > 0 else { return nil }
-            let start = Self.run(p, from: index + keyword) { " \t\"':=".utf8.contains($0) }
-            let end = Self.run(p, from: start) { Self.isWord($0) || $0 == 0x2F || $0 == 0x2B || $0 == 0x3D }
-            return end - start >= 16 ? (start, end) : nil
+        case UInt8(ascii: "S"):
+            guard Self.equalFolded(p, index, "secretaccesskey") else { return nil }
+            return Self.keyedValue(p, from: index + 15)
         default:
             return nil
         }
     }
 
-    private static func token(_ p: UnsafeBufferPointer<UInt8>, _ index: Int, prefix: String, minimum: Int)
+    /// Shapes recognised at their first `_`: `hf_…`, `gh?_…`, `github_pat_…`, `…secret_access_key=…`.
+    private func underscore(_ p: UnsafeBufferPointer<UInt8>, at index: Int) -> (start: Int, end: Int)? {
+        func wordStart(_ start: Int) -> Bool { start >= 0 && (start == 0 || !Self.isWord(p[start - 1])) }
+        if index >= 2, wordStart(index - 2), p[index - 2] == UInt8(ascii: "h"), p[index - 1] == UInt8(ascii: "f") {
+            return Self.token(p, index - 2, prefixLength: 3, minimum: 20)
+        }
+        if index >= 3, wordStart(index - 3), p[index - 3] == UInt8(ascii: "g"), p[index - 2] == UInt8(ascii: "h"),
+            "pousr".utf8.contains(p[index - 1])
+        {
+            return Self.token(p, index - 3, prefixLength: 4, minimum: 20)
+        }
+        if index >= 6, wordStart(index - 6), Self.equalFolded(p, index - 6, "github_pat_") {
+            return Self.token(p, index - 6, prefixLength: 11, minimum: 20)
+        }
+        if index >= 6, Self.equalFolded(p, index - 6, "secret_access_key") {
+            return Self.keyedValue(p, from: index + 11)
+        }
+        return nil
+    }
+
+    /// The value after a key such as `secret_access_key`: separators (`"':=` and blanks), then the value.
+    private static func keyedValue(_ p: UnsafeBufferPointer<UInt8>, from: Int) -> (start: Int, end: Int)? {
+        let start = run(p, from: from) { " \t\"':=".utf8.contains($0) }
+        let end = run(p, from: start) { isWord($0) || $0 == 0x2F || $0 == 0x2B || $0 == 0x3D }
+        return end - start >= 16 ? (start, end) : nil
+    }
+
+    /// A token whose (already checked) prefix of `prefixLength` bytes starts at `start`.
+    private static func token(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, prefixLength: Int, minimum: Int)
         -> (start: Int, end: Int)?
     {
-        let bytes = Array(prefix.utf8)
-        guard p.count - index > bytes.count, equal(p, index, bytes) else { return nil }
-        let end = run(p, from: index + bytes.count) { isWord($0) }
-        return end - index - bytes.count >= minimum ? (index, end) : nil
+        let end = run(p, from: start + prefixLength) { isWord($0) }
+        return end - start - prefixLength >= minimum ? (start, end) : nil
     }
 
     private static func hasAWSPrefix(_ p: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
