@@ -47,6 +47,11 @@ struct BuildCommand: AsyncParsableCommand {
 
     func validate() throws {
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+        // > Docker: a repository name component "must be lowercase ... may contain lowercase letters, digits
+        // > and separators. A separator is defined as a period, one or two underscores, or one or more hyphens."
+        if let project, project.range(of: "^[a-z0-9]+([._-]+[a-z0-9]+)*$", options: .regularExpression) == nil {
+            throw ValidationError("--project \(project): use lower-case letters, digits, '.', '_' or '-'")
+        }
         for arg in buildArgs + secretBuildArgs where !arg.contains("=") || arg.hasPrefix("=") {
             throw ValidationError("\(arg): a build arg is NAME=VALUE")
         }
