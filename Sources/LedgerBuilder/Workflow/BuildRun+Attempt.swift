@@ -28,13 +28,17 @@ extension BuildRun {
             secretBuildArgs: secrets, network: options.network, buildKit: buildKit, imageIDFile: idFile)
         let recorder = StepRecorder()
         let (store, stream, project, buildId) = (store, stream, project, buildId)
-        let pipeline = OutputPipeline(log: log, redactor: redactor, echo: observer.output) { step in
+        let pipeline = OutputPipeline(log: log, redactor: redactor, echo: observer.output) { steps in
             do {
                 try store.append(
-                    BuildStepFinished(
-                        project: project, buildId: buildId, attempt: number, index: step.index, total: step.total,
-                        instruction: step.instruction, durationS: step.durationS, cached: step.cached),
-                    to: stream)
+                    steps.map { step in
+                        try NewEvent(
+                            BuildStepFinished(
+                                project: project, buildId: buildId, attempt: number, index: step.index,
+                                total: step.total, instruction: step.instruction, durationS: step.durationS,
+                                cached: step.cached),
+                            stream: stream)
+                    })
             } catch {
                 if recorder.error == nil { recorder.error = error }
             }
@@ -68,7 +72,8 @@ extension BuildRun {
             BuildAttemptFinished(
                 project: project, buildId: buildId, number: number, success: succeeded, status: status,
                 durationS: duration, logId: log.id, failureClass: failure?.failureClass.rawValue,
-                failureMessage: failure.map { redactor.redact($0.message) }, cache: parser.cachedSteps > 0 ? "warm" : "cold",
+                failureMessage: failure.map { redactor.redact($0.message) },
+                cache: parser.cachedSteps > 0 ? "warm" : "cold",
                 imageId: succeeded ? imageId : nil, stepCount: parser.steps.count, cachedSteps: parser.cachedSteps))
         summaries.append(
             AttemptSummary(

@@ -57,17 +57,20 @@ public struct Builder: Sendable {
         let (engineVersion, buildkitVersion) = try await engine
         let image = ImageNaming.image(tag: options.tag, project: project, describe: await describe)
         if buildkitVersion == nil, !secrets.isEmpty {
+            let names = secrets.map(\.0).joined(separator: ", ")
             observer.note?(
-                "warning: the legacy builder has no secret mounts: --secret-build-arg \(secrets.map(\.0).joined(separator: ", ")) "
-                    + "is passed as a build arg, which the image's history keeps (its value is still redacted from logs "
-                    + "and never stored)")
+                "warning: the legacy builder has no secret mounts: --secret-build-arg \(names) is passed as a "
+                    + "build arg, which the image's history keeps (its value is still redacted from logs and never "
+                    + "stored)")
         }
 
         var run = BuildRun(
             store: store, observer: observer, options: options, buildId: buildId, project: project, image: image,
-            copy: copy, redactor: redactor, buildKit: buildkitVersion != nil, buildArgs: buildArgs.map { "\($0)=\($1)" },
+            copy: copy, redactor: redactor, buildKit: buildkitVersion != nil,
+            buildArgs: buildArgs.map { "\($0)=\($1)" },
             secrets: Dictionary(secrets, uniquingKeysWith: { $1 }))
-        let dockerfileText = (try? String(contentsOfFile: "\(context)/\(options.dockerfile)", encoding: .utf8)) ?? ""
+        let dockerfilePath = "\(context)/\(options.dockerfile)"
+        let dockerfileText = (try? String(contentsOfFile: dockerfilePath, encoding: .utf8)) ?? ""
         try run.append(
             BuildStarted(
                 project: project, buildId: buildId, image: image, context: context, dockerfile: options.dockerfile,

@@ -11,9 +11,10 @@ final class OutputPipeline: @unchecked Sendable {
     private let log: LogWriter
     private let redactor: SecretRedactor
     private let echo: (@Sendable ([UInt8]) -> Void)?
-    private let onStep: (BuildStep) -> Void
-    private var stdoutLines = LineSplitter()
-    private var stderrLines = LineSplitter()
+    private let onSteps: ([BuildStep]) -> Void
+    private var stdoutPending: [UInt8] = []
+    private var stderrPending: [UInt8] = []
+    private var finishedSteps: [BuildStep] = []
     private var buffer: [UInt8] = []
     private var tail: [UInt8] = []
     private(set) var parser = BuildOutputParser()
@@ -24,12 +25,12 @@ final class OutputPipeline: @unchecked Sendable {
 
     init(
         log: LogWriter, redactor: SecretRedactor, echo: (@Sendable ([UInt8]) -> Void)?,
-        onStep: @escaping (BuildStep) -> Void
+        onSteps: @escaping ([BuildStep]) -> Void
     ) {
         self.log = log
         self.redactor = redactor
         self.echo = echo
-        self.onStep = onStep
+        self.onSteps = onSteps
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -38,18 +39,41 @@ final class OutputPipeline: @unchecked Sendable {
         let now = ContinuousClock.now
         buffer.removeAll(keepingCapacity: true)
         switch stream {
-        case .stdout: stdoutLines.feed(bytes) { line in handle(line, now) }
-        case .stderr: stderrLines.feed(bytes) { line in handle(line, now) }
+        case .stdout: split(bytes, pending: &stdoutPending, now)
+        case .stderr: split(bytes, pending: &stderrPending, now)
         }
         emit()
+    }
+
+    /// Hands each complete line to `handle` (`memchr` finds the newlines); keeps the unterminated rest.
+    private func split(_ bytes: [UInt8], pending: inout [UInt8], _ now: ContinuousClock.Instant) {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while start < buffer.count,
+                let found = memchr(base + start, 0x0A, buffer.count - start)
+            {
+                let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if pending.isEmpty {
+                    handle(bytes[start..<end], now)
+                } else {
+                    pending.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                    handle(pending[...], now)
+                    pending.removeAll(keepingCapacity: true)
+                }
+                start = end + 1
+            }
+            if start < buffer.count { pending.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...])) }
+        }
     }
 
     /// Flushes unterminated last lines and the log.
     func finish() {
         let now = ContinuousClock.now
         buffer.removeAll(keepingCapacity: true)
-        stdoutLines.finish { line in handle(line, now) }
-        stderrLines.finish { line in handle(line, now) }
+        for pending in [stdoutPending, stderrPending] where !pending.isEmpty { handle(pending[...], now) }
+        stdoutPending.removeAll()
+        stderrPending.removeAll()
         emit()
         do { try log.close() } catch { record(error) }
     }
@@ -61,10 +85,15 @@ final class OutputPipeline: @unchecked Sendable {
         let start = buffer.count
         redactor.redact(line, into: &buffer)
         buffer.append(0x0A)
-        for step in parser.consume(buffer[start..<(buffer.count - 1)], at: now) { onStep(step) }
+        finishedSteps += parser.consume(buffer[start..<(buffer.count - 1)], at: now)
     }
 
     private func emit() {
+        if !finishedSteps.isEmpty {
+            // Steps that ended in the same piece of output are written in one transaction.
+            onSteps(finishedSteps)
+            finishedSteps.removeAll(keepingCapacity: true)
+        }
         guard !buffer.isEmpty else { return }
         do { try log.append(Data(buffer)) } catch { record(error) }
         echo?(buffer)

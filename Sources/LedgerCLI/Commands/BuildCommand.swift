@@ -60,9 +60,10 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let docker: DockerCLI
         do { docker = try DockerCLI() } catch { throw CLIError("\(error)", exitCode: Exit.unusable) }
-        async let buildx = docker.buildxVersion()
+        // The daemon must answer first (within seconds); buildx is asked only when its plugin is installed.
+        async let buildx = docker.buildxPluginInstalled() ? docker.buildxVersion() : nil
         let engineVersion: String
-        do { engineVersion = try await docker.serverVersion(timeout: .seconds(5)) } catch {
+        do { engineVersion = try await docker.reachableServerVersion(timeout: .seconds(5)) } catch {
             throw CLIError("\(error)", exitCode: Exit.unusable)
         }
         let store = try global.openForWriting()

@@ -50,7 +50,8 @@ public enum FailureClassifier {
             .dockerfileSyntax,
             [
                 "Dockerfile parse error", "dockerfile parse error", "unknown instruction:", "Unknown instruction:",
-                "failed to parse Dockerfile", "requires either one or three arguments", "requires at least one argument",
+                "failed to parse Dockerfile", "requires either one or three arguments",
+                "requires at least one argument",
                 "requires exactly one argument", "requires at least two arguments", "unknown flag:",
                 "failed to process \"", "empty continuation line",
             ]

@@ -22,10 +22,10 @@ struct ContextCopyTests {
 
     @Test func refusesASymlinkLeavingTheContext() async throws {
         let context = try await Harness.context(["Dockerfile": "FROM scratch\n", "sub/a.txt": "a"])
-        try FileManager.default.createSymbolicLink(atPath: "\(context)/sub/inside", withDestinationPath: "../Dockerfile")
+        let manager = FileManager.default
+        try manager.createSymbolicLink(atPath: "\(context)/sub/inside", withDestinationPath: "../Dockerfile")
         let inside = try ContextCopy.make(from: context, dockerfile: "Dockerfile")
-        #expect(
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(inside.root)/sub/inside")) == "../Dockerfile")
+        #expect((try? manager.destinationOfSymbolicLink(atPath: "\(inside.root)/sub/inside")) == "../Dockerfile")
         inside.remove()
         try FileManager.default.createSymbolicLink(atPath: "\(context)/sub/escape", withDestinationPath: "../../etc")
         #expect {

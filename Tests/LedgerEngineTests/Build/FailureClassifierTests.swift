@@ -29,7 +29,10 @@ struct FailureClassifierTests {
         ("The command '/bin/sh -c python train.py' returned a non-zero code: 137", .oomKilled),
         ("process \"/bin/sh -c make\" did not complete successfully: exit code: 137", .oomKilled),
         ("The command '/bin/sh -c false' returned a non-zero code: 1", .commandFailed),
-        ("ERROR: failed to solve: process \"/bin/sh -c false\" did not complete successfully: exit code: 2", .commandFailed),
+        (
+            "ERROR: failed to solve: process \"/bin/sh -c false\" did not complete successfully: exit code: 2",
+            .commandFailed
+        ),
         ("Error response from daemon: dockerfile parse error line 2: unknown instruction: RUNN", .dockerfileSyntax),
         ("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
          .engineUnavailable),

@@ -17,7 +17,10 @@ struct SecretRedactorTests {
         ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig", "Authorization: Bearer [REDACTED]"),
         ("authorization: bearer abcdefgh12345678", "authorization: bearer [REDACTED]"),
         ("hf_short and ghp_short and Bearer x", "hf_short and ghp_short and Bearer x"),
-        ("Successfully installed torch-2.5.1 huggingface_hub-0.26.0", "Successfully installed torch-2.5.1 huggingface_hub-0.26.0"),
+        (
+            "Successfully installed torch-2.5.1 huggingface_hub-0.26.0",
+            "Successfully installed torch-2.5.1 huggingface_hub-0.26.0"
+        ),
         ("", ""),
     ]
 
