@@ -6,8 +6,8 @@ import LedgerStore
 /// The build workflow: analyze -> fix (in a copy) -> build -> retry when something changed -> tag, writing
 /// every step as events in stream `build-<build_id>`.
 public struct Builder: Sendable {
-    /// The journal.
-    public let store: EventStore
+    /// Opens the journal (run concurrently with copying the context, since both cost file-system calls).
+    public let openStore: @Sendable () throws -> EventStore
     /// What to build.
     public let options: BuildOptions
     /// Who watches (live output, notes).
@@ -15,7 +15,15 @@ public struct Builder: Sendable {
 
     /// A builder.
     public init(store: EventStore, options: BuildOptions, observer: BuildObserver = BuildObserver()) {
-        self.store = store
+        self.init(openingStore: { store }, options: options, observer: observer)
+    }
+
+    /// A builder that opens its journal itself, while it copies the context.
+    public init(
+        openingStore: @escaping @Sendable () throws -> EventStore, options: BuildOptions,
+        observer: BuildObserver = BuildObserver()
+    ) {
+        self.openStore = openingStore
         self.options = options
         self.observer = observer
     }
@@ -42,6 +50,8 @@ public struct Builder: Sendable {
 
         async let describe = options.tag == "auto" ? ImageNaming.gitDescribe(context: context) : nil
         async let engine = engineVersions()
+        let opener = openStore
+        async let opened = Task.detached { try opener() }.value
         let copy = try ContextCopy.make(from: context, dockerfile: options.dockerfile)
         defer { copy.remove() }
         let host = options.hostProbe.snapshot(instanceType: options.instanceType)
@@ -64,6 +74,7 @@ public struct Builder: Sendable {
                     + "stored)")
         }
 
+        let store = try await opened
         var run = BuildRun(
             store: store, observer: observer, options: options, buildId: buildId, project: project, image: image,
             copy: copy, redactor: redactor, buildKit: buildkitVersion != nil,

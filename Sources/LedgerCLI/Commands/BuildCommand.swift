@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerBuilder
 import LedgerEngine
+import LedgerQueries
 import LedgerStore
 
 /// `--format` of `ledger build`.
@@ -66,7 +67,8 @@ struct BuildCommand: AsyncParsableCommand {
         do { engineVersion = try await docker.reachableServerVersion(timeout: .seconds(5)) } catch {
             throw CLIError("\(error)", exitCode: Exit.unusable)
         }
-        let store = try global.openForWriting()
+        // Opened by the builder while it copies the context (the same as `global.openForWriting()`).
+        let path = global.path
         var options = BuildOptions(context: context, docker: docker)
         options.dockerfile = dockerfile
         options.project = project
@@ -86,7 +88,9 @@ struct BuildCommand: AsyncParsableCommand {
             note: { line in
                 line.hasPrefix("warning: ") ? Diagnostics.printError(line) : Diagnostics.note(line)
             })
-        let builder = Builder(store: store, options: options, observer: observer)
+        let builder = Builder(
+            openingStore: { try EventStore(path: path, projections: Projections.all) }, options: options,
+            observer: observer)
         let summary: BuildSummary
         do {
             summary = try await Interrupts.cancellingOnSIGINT { try await builder.run() }
