@@ -51,7 +51,11 @@ extension BuildRun {
             launchError = error
         }
         pipeline.finish()
-        let interrupted = Task.isCancelled || termination?.stoppedByLedger == true
+        // Ctrl-C in a terminal reaches the engine's client too, which then exits 130 (its SIGINT status),
+        // possibly before ledger's own cancellation is seen.
+        let interrupted =
+            Task.isCancelled || termination?.stoppedByLedger == true || termination?.exitCode == 130
+            || termination?.signal == SIGINT
         let succeeded = !interrupted && termination?.succeeded == true
         var failure: FailureClassification?
         if interrupted {
@@ -81,7 +85,8 @@ extension BuildRun {
                 failureClass: failure?.failureClass.rawValue, cache: parser.cachedSteps > 0 ? "warm" : "cold",
                 steps: parser.steps.count, cachedSteps: parser.cachedSteps))
         if let failure, !interrupted {
-            observer.note?("attempt \(number) failed (\(failure.failureClass.rawValue)): \(failure.message)")
+            let message = failure.message.split(separator: "\n").joined(separator: "; ")
+            observer.note?("attempt \(number) failed (\(failure.failureClass.rawValue)): \(message)")
         }
         if let error = pipeline.error ?? recorder.error { throw error }
         return AttemptOutcome(status: status, failureClass: failure?.failureClass, tail: pipeline.tailText)

@@ -91,6 +91,10 @@ struct BuildRun {
                 return
             }
             guard number < max(options.maxAttempts, 1) else { return }
+            if Task.isCancelled {
+                status = "interrupted"
+                return
+            }
             if try learnFixes(from: outcome, before: number + 1) {
                 number += 1
                 continue

@@ -85,7 +85,8 @@ final class OutputPipeline: @unchecked Sendable {
         let start = buffer.count
         redactor.redact(line, into: &buffer)
         buffer.append(0x0A)
-        finishedSteps += parser.consume(buffer[start..<(buffer.count - 1)], at: now)
+        let steps = parser.consume(buffer[start..<(buffer.count - 1)], at: now)
+        if !steps.isEmpty { finishedSteps += steps }
     }
 
     private func emit() {
