@@ -19,6 +19,8 @@ extension BuildRun {
     mutating func attempt(_ number: Int) async throws -> AttemptOutcome {
         let log = try store.logWriter()
         try append(BuildAttemptStarted(project: project, buildId: buildId, number: number, logId: log.id))
+        // Everything so far is in the journal before the engine starts (a kill -9 leaves a started attempt).
+        try flush()
         observer.note?("attempt \(number) of at most \(options.maxAttempts): building \(image)")
         let started = ContinuousClock.now
         let idFile = NSTemporaryDirectory() + "ledger-iid-\(UUID().uuidString.lowercased())"

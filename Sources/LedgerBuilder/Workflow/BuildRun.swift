@@ -30,10 +30,21 @@ struct BuildRun {
     var imageId: String?
     var networkRetries = 0
 
+    /// Events not yet written: they are written together, in one transaction, right before the engine starts
+    /// and when the build ends (each transaction costs the journal a hash, a metadata record and a commit).
+    let queued = EventQueue()
+
     var stream: String { "build-\(buildId)" }
 
+    /// Queues an event of this build's stream (its `occurred_at` is now).
     func append<T: DomainEvent>(_ event: T) throws {
-        try store.append(event, to: stream)
+        queued.add(try NewEvent(event, stream: stream))
+    }
+
+    /// Writes the queued events.
+    func flush() throws {
+        let events = queued.drain()
+        if !events.isEmpty { try store.append(events) }
     }
 
     func recordAnalysis(_ report: AnalysisReport, context: String) throws {
@@ -44,11 +55,12 @@ struct BuildRun {
                 fix: finding.fix.map { Self.stored($0, diff: "") })
         }
         let id = UUID().uuidString.lowercased()
-        try store.append(
-            AnalysisCompleted(
-                project: project, analysisId: id, context: context, dockerfile: options.dockerfile, findings: findings,
-                buildId: buildId),
-            to: "analysis-\(id)")
+        queued.add(
+            try NewEvent(
+                AnalysisCompleted(
+                    project: project, analysisId: id, context: context, dockerfile: options.dockerfile,
+                    findings: findings, buildId: buildId),
+                stream: "analysis-\(id)"))
     }
 
     /// `--base-image` first (a fix of its own), then the analyzer's fixes when auto-fix allows.
@@ -125,5 +137,20 @@ struct BuildRun {
         StoredFix(
             rule: fix.rule, kind: fix.kind.rawValue, file: fix.file, line: fix.line, before: fix.before,
             after: fix.after, diff: diff)
+    }
+}
+
+/// Events waiting for the next write (touched by the workflow only, under a lock for safety).
+final class EventQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [NewEvent] = []
+
+    func add(_ event: NewEvent) { lock.withLock { events.append(event) } }
+
+    func drain() -> [NewEvent] {
+        lock.withLock {
+            defer { events.removeAll() }
+            return events
+        }
     }
 }

@@ -94,13 +94,22 @@ public struct Builder: Sendable {
                     instanceTypeSource: host.instanceTypeSource, cpuModel: host.cpuModel, cpuCount: host.cpuCount,
                     memoryBytes: host.memoryBytes, engineVersion: engineVersion, buildkitVersion: buildkitVersion,
                     codebuild: host.codebuild)))
-        if let report { try run.recordAnalysis(report, context: context) }
-        try run.applyInitialFixes(report)
-        try await run.attempts()
+        do {
+            if let report { try run.recordAnalysis(report, context: context) }
+            try run.applyInitialFixes(report)
+            try await run.attempts()
+        } catch {
+            try? run.flush()
+            throw error
+        }
 
         if run.success, options.writeFixes, !run.applied.isEmpty {
-            let written = try FixApplier.apply(run.applied.map(\.fix), inContext: context)
-            observer.note?("wrote \(written.count) fix(es) to \(context)")
+            do {
+                let written = try FixApplier.apply(run.applied.map(\.fix), inContext: context)
+                observer.note?("wrote \(written.count) fix(es) to \(context)")
+            } catch {
+                observer.note?("warning: could not write the fixes to \(context): \(error)")
+            }
         } else if options.writeFixes, !run.applied.isEmpty {
             observer.note?("the build failed: fixes were not written to \(context)")
         }
@@ -109,6 +118,7 @@ public struct Builder: Sendable {
             BuildFinished(
                 project: project, buildId: buildId, success: run.success, status: run.status, image: image,
                 imageId: run.imageId, durationS: duration, attempts: run.summaries.count))
+        try run.flush()
         return BuildSummary(
             success: run.success, image: image, imageId: run.imageId, buildId: buildId, project: project,
             durationS: duration, attempts: run.summaries, fixes: run.applied.map(\.stored), status: run.status)
@@ -116,8 +126,10 @@ public struct Builder: Sendable {
 
     private func engineVersions() async throws -> (String, String?) {
         if let version = options.engineVersion { return (version, options.buildkitVersion) }
-        async let buildx = options.docker.buildxVersion()
-        let version = try await options.docker.serverVersion()
+        // The daemon must answer (within seconds) before anything is recorded or built; this runs while the
+        // context is copied. buildx is asked only when its plugin is installed.
+        async let buildx = options.docker.buildxPluginInstalled() ? options.docker.buildxVersion() : nil
+        let version = try await options.docker.reachableServerVersion(timeout: .seconds(5))
         return (version, await buildx)
     }
 

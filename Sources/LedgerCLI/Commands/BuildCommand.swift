@@ -61,12 +61,6 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let docker: DockerCLI
         do { docker = try DockerCLI() } catch { throw CLIError("\(error)", exitCode: Exit.unusable) }
-        // The daemon must answer first (within seconds); buildx is asked only when its plugin is installed.
-        async let buildx = docker.buildxPluginInstalled() ? docker.buildxVersion() : nil
-        let engineVersion: String
-        do { engineVersion = try await docker.reachableServerVersion(timeout: .seconds(5)) } catch {
-            throw CLIError("\(error)", exitCode: Exit.unusable)
-        }
         // Opened by the builder while it copies the context (the same as `global.openForWriting()`).
         let path = global.path
         var options = BuildOptions(context: context, docker: docker)
@@ -81,8 +75,9 @@ struct BuildCommand: AsyncParsableCommand {
         options.buildArgs = buildArgs
         options.secretBuildArgs = secretBuildArgs
         options.writeFixes = writeFixes
-        options.engineVersion = engineVersion
-        options.buildkitVersion = await buildx
+        // engineVersion stays nil: the builder asks the daemon (one GET /version on its socket, else
+        // `docker version`, 5 s at most) while it copies the context, and stops with EngineError (exit 2)
+        // before recording or building anything when there is no answer.
         let observer = BuildObserver(
             output: { bytes in FileHandle.standardError.write(Data(bytes)) },
             note: { line in
