@@ -75,7 +75,7 @@ struct BuildRun {
             options.baseImage == nil || fix.kind != .baseImage
         }
         guard !fixes.isEmpty else { return }
-        try record(try FixApplier.apply(fixes, inContext: copy.root), source: "analysis", attempt: 1)
+        try record(apply(fixes), source: "analysis", attempt: 1)
     }
 
     mutating func record(_ fixes: [AppliedFix], source: String, attempt: Int) throws {
@@ -127,10 +127,20 @@ struct BuildRun {
             forLog: ANSI.strip(outcome.tail), context: copy.root, dockerfile: options.dockerfile)
         let fresh = proposed.filter { fix in !applied.contains { $0.fix == fix } }
         guard !fresh.isEmpty else { return false }
-        let done = try FixApplier.apply(fresh, inContext: copy.root)
+        let done = apply(fresh)
         guard !done.isEmpty else { return false }
         try record(done, source: "log", attempt: attempt)
         return true
+    }
+
+    /// Applies fixes to the copy; a fix that cannot be applied is a warning, never the end of the build.
+    private func apply(_ fixes: [Fix]) -> [AppliedFix] {
+        do {
+            return try FixApplier.apply(fixes, inContext: copy.root)
+        } catch {
+            observer.note?("warning: fixes could not be applied (\(error)); building without them")
+            return []
+        }
     }
 
     static func stored(_ fix: Fix, diff: String) -> StoredFix {

@@ -18,18 +18,7 @@ final class OutputPipeline: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var tail: [UInt8] = []
     private(set) var parser = BuildOutputParser()
-    /// Compressing and storing runs on its own queue, beside the reading of the engine's pipes; at most
-    /// `inFlightLimit` pieces wait for it, so memory stays bounded when the journal is slower than the engine.
-    private let writer = DispatchQueue(label: "ledger.log-append")
-    private let inFlight = DispatchSemaphore(value: OutputPipeline.inFlightLimit)
-    private let errorLock = NSLock()
-    private var firstError: (any Error)?
-
-    /// Pieces of output (one pipe read each, at most 64 KiB) that may wait for the log writer.
-    static let inFlightLimit = 32
-
-    /// The first error writing the log or its steps.
-    var error: (any Error)? { errorLock.withLock { firstError } }
+    private(set) var error: (any Error)?
 
     /// Bytes of log kept for classifying a failure and learning fixes from it.
     static let tailLimit = 256 << 10
@@ -86,7 +75,6 @@ final class OutputPipeline: @unchecked Sendable {
         stdoutPending.removeAll()
         stderrPending.removeAll()
         emit()
-        writer.sync {}
         do { try log.close() } catch { record(error) }
     }
 
@@ -108,18 +96,13 @@ final class OutputPipeline: @unchecked Sendable {
             finishedSteps.removeAll(keepingCapacity: true)
         }
         guard !buffer.isEmpty else { return }
-        let piece = Data(buffer)
-        inFlight.wait()
-        writer.async { [log, inFlight] in
-            defer { inFlight.signal() }
-            do { try log.append(piece) } catch { self.record(error) }
-        }
+        do { try log.append(Data(buffer)) } catch { record(error) }
         echo?(buffer)
         tail.append(contentsOf: buffer)
         if tail.count > 2 * Self.tailLimit { tail.removeFirst(tail.count - Self.tailLimit) }
     }
 
     private func record(_ error: any Error) {
-        errorLock.withLock { if firstError == nil { firstError = error } }
+        if self.error == nil { self.error = error }
     }
 }
