@@ -15,7 +15,7 @@ struct InterruptTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let db = "\(folder)/ledger.db"
         let stderrPath = "\(folder)/stderr"
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        #expect(FileManager.default.createFile(atPath: stderrPath, contents: nil))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Harness.ledgerBinary())
         process.arguments = [
@@ -64,9 +64,10 @@ struct InterruptTests {
 
     @Test func killNineLeavesAnAttemptWhoseWriterIsGoneWithItsPartialLog() async throws {
         let tag = Harness.tag("kill9")
-        let (process, db, marker) = try await Self.startSleepingBuild(seconds: 4, tag: tag)
-        // The log writer flushes every second: wait past one flush, then kill without warning.
-        try await Task.sleep(for: .milliseconds(1500))
+        let (process, db, marker) = try await Self.startSleepingBuild(seconds: 6, tag: tag)
+        // The log writer flushes every second: wait past a flush (with room for a loaded machine), then kill
+        // without warning.
+        try await Task.sleep(for: .milliseconds(2500))
         kill(process.processIdentifier, SIGKILL)
         #expect(try await Self.wait(process, within: 10))
         let store = try EventStore(path: db)
@@ -77,7 +78,7 @@ struct InterruptTests {
         #expect(started.decodedMetadata?.writerIsGone == true)
         let logId = try #require(started.decode(BuildAttemptStarted.self)?.logId)
         #expect(try Harness.log(logId, in: store).contains("started-\(marker)"))
-        // The orphaned engine client finishes its 4 s step on its own; then the tag can go.
+        // The orphaned engine client finishes its 6 s step on its own; then the tag can go.
         try await Task.sleep(for: .seconds(5))
         await Harness.removeImages([tag])
     }
