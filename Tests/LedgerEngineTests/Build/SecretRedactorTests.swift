@@ -1,0 +1,76 @@
+import Foundation
+import LedgerEngine
+import Testing
+
+struct SecretRedactorTests {
+    static let cases: [(String, String)] = [
+        ("key AKIAIOSFODNN7EXAMPLE here", "key [REDACTED] here"),
+        ("ASIAY34FZKBOKMUTVV7A", "[REDACTED]"),
+        ("not a key: AKIAIOSFODNN7EXAMPLEX", "not a key: AKIAIOSFODNN7EXAMPLEX"),
+        ("xAKIAIOSFODNN7EXAMPLE", "xAKIAIOSFODNN7EXAMPLE"),
+        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = [REDACTED]"),
+        ("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ok", "AWS_SECRET_ACCESS_KEY=[REDACTED] ok"),
+        ("\"SecretAccessKey\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"", "\"SecretAccessKey\": \"[REDACTED]\""),
+        ("HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "HF_TOKEN=[REDACTED]"),
+        ("token ghp_1234567890abcdefghijABCDEFGHIJ123456", "token [REDACTED]"),
+        ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", "[REDACTED]"),
+        ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig", "Authorization: Bearer [REDACTED]"),
+        ("authorization: bearer abcdefgh12345678", "authorization: bearer [REDACTED]"),
+        ("hf_short and ghp_short and Bearer x", "hf_short and ghp_short and Bearer x"),
+        (
+            "Successfully installed torch-2.5.1 huggingface_hub-0.26.0",
+            "Successfully installed torch-2.5.1 huggingface_hub-0.26.0"
+        ),
+        ("", ""),
+    ]
+
+    @Test(arguments: cases)
+    func redactsKnownShapes(_ input: String, _ expected: String) {
+        #expect(SecretRedactor().redact(input) == expected)
+    }
+
+    @Test func redactsSecretBuildArgValues() {
+        let redactor = SecretRedactor(secretValues: ["s3cr3t-value", "", "short"])
+        #expect(redactor.redact("echo s3cr3t-value; x=short") == "echo [REDACTED]; x=[REDACTED]")
+        #expect(redactor.redact("s3cr3t-valu") == "s3cr3t-valu")
+    }
+
+    @Test func leavesAnUntouchedLineByteIdentical() {
+        var out: [UInt8] = []
+        let line = Array("Step 5/7 : RUN pip install --no-index --find-links /wheels -r requirements.txt".utf8)
+        #expect(!SecretRedactor(secretValues: ["zzz"]).redact(line[...], into: &out))
+        #expect(out == line)
+    }
+
+    /// 300 MB of build log must cost a small part of a build that prints it. Unoptimized (debug) code is
+    /// about 30 times slower, so the floor there is 5 MB/s; optimized builds must reach 150 MB/s
+    /// (`Tools/bench-build` measures the release binary end to end; see docs/builder.md).
+    @Test func throughput() {
+        let sample = Array(
+            """
+            Collecting nvidia-cublas-cu12==12.4.5.8 (from torch==2.5.1) Bearer-less line with hf and gh words
+            #9 12.34   Downloading https://files.example/packages/torch-2.5.1-cp311-linux_x86_64.whl (906.4 MB)
+            Successfully installed filelock-3.16.1 fsspec-2024.10.0 jinja2-3.1.4 sympy-1.13.1 AKIA not a key
+
+            """.utf8)
+        var block: [UInt8] = []
+        while block.count < 8 << 20 { block += sample }
+        let lines = block.split(separator: 0x0A)
+        let redactor = SecretRedactor(secretValues: ["s3cr3t-value"])
+        var out: [UInt8] = []
+        out.reserveCapacity(block.count + lines.count)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            for line in lines { redactor.redact(line, into: &out) }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = Double(block.count) / seconds / 1e6
+        #expect(out.count == block.count - lines.count)
+        #if DEBUG
+            let floor = 5.0
+        #else
+            let floor = 150.0
+        #endif
+        #expect(rate > floor, "redactor ran at \(rate) MB/s")
+    }
+}
