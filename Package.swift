@@ -97,7 +97,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "LedgerAnalysisTests", dependencies: ["LedgerAnalysis"], swiftSettings: strict),
         .testTarget(name: "LedgerEngineTests", dependencies: ["LedgerEngine"], swiftSettings: strict),
-        .testTarget(name: "LedgerBuilderTests", dependencies: ["LedgerBuilder", "LedgerStore", "LedgerEngine"], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerBuilderTests", dependencies: ["LedgerBuilder", "LedgerStore", "LedgerEngine"],
+            swiftSettings: strict),
         .testTarget(name: "LedgerTesterTests", dependencies: ["LedgerTester", "LedgerStore"], swiftSettings: strict),
         .testTarget(name: "LedgerQueriesTests", dependencies: ["LedgerQueries", "LedgerStore"], swiftSettings: strict),
         .testTarget(

@@ -21,7 +21,8 @@ struct CrashAndLoadTests {
     func killedRebuild() async throws {
         let dir = temporaryDirectory("crash")
         let db = dir + "/l.db"
-        let (status, _, err) = try shell(siblingBinary("synth-journal"), ["--events", "60000", "--db", db, "--seed", "7"])
+        let (status, _, err) = try shell(
+            siblingBinary("synth-journal"), ["--events", "60000", "--db", db, "--seed", "7"])
         #expect(status == 0, "\(err)")
         let before = try answers(db)
         #expect(before[0].count > 100, "history has rows")
@@ -80,20 +81,25 @@ struct CrashAndLoadTests {
         #expect(try ledger(["init", "--db", db]).status == 0)
         let context = dir + "/ctx"
         try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
-        try "FROM pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+        try
+            "FROM pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
             .write(toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
         try "torch==2.5.1\ntorchvision==0.21.0\n".write(
             toFile: context + "/requirements.txt", atomically: true, encoding: .utf8)
         var jobs: [[String]] = []
         for n in 0..<4 {
             let file = dir + "/in\(n).ndjson"
-            try ndjsonEvents(3_000, streamPrefix: "build-load\(n)").write(toFile: file, atomically: true, encoding: .utf8)
+            try ndjsonEvents(3_000, streamPrefix: "build-load\(n)").write(
+                toFile: file, atomically: true, encoding: .utf8)
             jobs.append(["import", file, "--db", db])
         }
-        for _ in 0..<2 { jobs.append(["analyze", "--context", context, "--project", "load", "--db", db, "--format", "json"]) }
+        for _ in 0..<2 {
+            jobs.append(["analyze", "--context", context, "--project", "load", "--db", db, "--format", "json"])
+        }
         for _ in 0..<2 {
             jobs.append([
-                "test", "--image", "ledger/base:bookworm-py3", "--project", "load", "--level", "quick", "--gpus", "none",
+                "test", "--image", "ledger/base:bookworm-py3", "--project", "load", "--level", "quick", "--gpus",
+                "none",
                 "--db", db,
             ])
         }

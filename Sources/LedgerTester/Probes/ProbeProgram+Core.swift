@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 // The probe program's runner (fork per probe, timeout, one JSON line per attempt),
 // carried inside the binary (a resource bundle breaks when the binary is copied).
 // Python 3 standard library only; it runs as `python3 - CONFIG` with this text on stdin.
