@@ -96,7 +96,9 @@ public struct DockerIgnore: Sendable {
                 while end < chars.count, chars[end] != "]" { end += 1 }
                 if end < chars.count {
                     var set = String(chars[(index + 1)..<end])
-                    if set.hasPrefix("^") { set = "^" + set.dropFirst() } else if set.hasPrefix("!") {
+                    if set.hasPrefix("^") {
+                        set = "^" + set.dropFirst()
+                    } else if set.hasPrefix("!") {
                         set = "^" + set.dropFirst()
                     }
                     out += "[" + set.replacingOccurrences(of: "\\", with: "\\\\") + "]"

@@ -83,8 +83,9 @@ struct BuildRun {
             let stored = Self.stored(fix.fix, diff: fix.diff)
             applied.append(AppliedRecord(fix: fix.fix, stored: stored))
             try append(FixApplied(project: project, buildId: buildId, attempt: attempt, source: source, fix: stored))
-            observer.note?("fix (\(source)): \(fix.fix.file)\(fix.fix.line.map { ":\($0)" } ?? ""): "
-                + "\(fix.fix.before) -> \(fix.fix.after)")
+            observer.note?(
+                "fix (\(source)): \(fix.fix.file)\(fix.fix.line.map { ":\($0)" } ?? ""): "
+                    + "\(fix.fix.before) -> \(fix.fix.after)")
         }
     }
 

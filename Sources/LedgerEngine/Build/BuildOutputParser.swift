@@ -64,8 +64,9 @@ public struct BuildOutputParser: Sendable {
     public mutating func consume(_ line: ArraySlice<UInt8>, at now: ContinuousClock.Instant = .now) -> [BuildStep] {
         guard let first = line.first else { return [] }
         // Cheap rejection: only lines starting with these bytes can matter (ESC: a coloured line).
-        guard first == UInt8(ascii: "S") || first == UInt8(ascii: " ") || first == UInt8(ascii: "#")
-            || first == 0x1B
+        guard
+            first == UInt8(ascii: "S") || first == UInt8(ascii: " ") || first == UInt8(ascii: "#")
+                || first == 0x1B
         else { return [] }
         if first == UInt8(ascii: " "), !line.starts(with: Self.arrow) { return [] }
         var text = String(decoding: line, as: UTF8.self)

@@ -41,7 +41,9 @@ extension DockerCLI {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return .failure("socket path too long") }
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            return .failure("socket path too long")
+        }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (index, byte) in bytes.enumerated() { raw[index] = byte }
         }

@@ -20,8 +20,9 @@ struct ImageNamingTests {
                 == "fsdp:v1.2-3-gabc1234")
         #expect(ImageNaming.image(tag: "auto", project: "fsdp", describe: nil, now: now) == "fsdp:20251125-100000")
         #expect(ImageNaming.image(tag: "v1", project: "fsdp", describe: nil) == "fsdp:v1")
-        #expect(ImageNaming.image(tag: "registry.local:5000/team/fsdp:v1", project: "fsdp", describe: nil)
-            == "registry.local:5000/team/fsdp:v1")
+        #expect(
+            ImageNaming.image(tag: "registry.local:5000/team/fsdp:v1", project: "fsdp", describe: nil)
+                == "registry.local:5000/team/fsdp:v1")
     }
 
     @Test func autoTagUsesGitDescribeOfTheContextRepository() async throws {

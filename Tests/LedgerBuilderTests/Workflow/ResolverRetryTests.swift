@@ -50,8 +50,10 @@ struct ResolverRetryTests {
         // The image really holds the matching pair.
         let check = try await ProcessRunner.capture(
             "docker",
-            ["run", "--rm", "--network", "none", tag, "python3", "-c",
-             "import torch, torchvision; print(torch.__version__, torchvision.__version__)"],
+            [
+                "run", "--rm", "--network", "none", tag, "python3", "-c",
+                "import torch, torchvision; print(torch.__version__, torchvision.__version__)",
+            ],
             timeout: .seconds(60))
         #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2.5.1 0.20.1")
         // The first attempt's log holds pip's real message.

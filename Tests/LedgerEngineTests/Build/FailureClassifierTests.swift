@@ -34,8 +34,10 @@ struct FailureClassifierTests {
             .commandFailed
         ),
         ("Error response from daemon: dockerfile parse error line 2: unknown instruction: RUNN", .dockerfileSyntax),
-        ("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
-         .engineUnavailable),
+        (
+            "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+            .engineUnavailable
+        ),
         ("something odd happened", .unknown),
         ("", .unknown),
     ]
@@ -53,9 +55,10 @@ struct FailureClassifierTests {
 
     @Test func onlyNetworkIsTransient() {
         #expect(FailureClass.allCases.filter(\.isTransient) == [.network])
-        #expect(FailureClass.allCases.map(\.rawValue) == [
-            "resolver_conflict", "no_matching_distribution", "network", "disk_full", "oom_killed",
-            "dockerfile_syntax", "command_failed", "engine_unavailable", "interrupted", "unknown",
-        ])
+        #expect(
+            FailureClass.allCases.map(\.rawValue) == [
+                "resolver_conflict", "no_matching_distribution", "network", "disk_full", "oom_killed",
+                "dockerfile_syntax", "command_failed", "engine_unavailable", "interrupted", "unknown",
+            ])
     }
 }
