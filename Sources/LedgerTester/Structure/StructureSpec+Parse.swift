@@ -7,7 +7,10 @@ extension StructureSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StructureSpecError(file: path, line: 0, message: "cannot read the spec file")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        guard !data.contains(0), let text = String(validating: data, as: UTF8.self) else {
+            throw StructureSpecError(file: path, line: 0, message: "not UTF-8 text (a binary file?): give a YAML spec")
+        }
+        return try parse(text, file: path)
     }
 
     /// Parses spec text (`file` names it in errors).
