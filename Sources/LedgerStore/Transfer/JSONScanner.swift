@@ -37,31 +37,8 @@ enum JSONScanner {
             throw Failure(offset: scanner.index, reason: "not a JSON object")
         }
         var fields: [String: Field] = [:]
-        scanner.index += 1
-        scanner.skipSpace()
-        if scanner.peek == UInt8(ascii: "}") {
-            scanner.index += 1
-        } else {
-            while true {
-                scanner.skipSpace()
-                guard scanner.peek == UInt8(ascii: "\"") else { throw scanner.failure("expected a key") }
-                let key = try scanner.string()
-                scanner.skipSpace()
-                guard scanner.peek == UInt8(ascii: ":") else { throw scanner.failure("expected ':'") }
-                scanner.index += 1
-                scanner.skipSpace()
-                let start = scanner.index
-                let (kind, decoded) = try scanner.value(depth: 1)
-                fields[key] = Field(kind: kind, raw: bytes[start..<scanner.index], string: decoded)
-                scanner.skipSpace()
-                if scanner.peek == UInt8(ascii: ",") {
-                    scanner.index += 1
-                    continue
-                }
-                guard scanner.peek == UInt8(ascii: "}") else { throw scanner.failure("expected ',' or '}'") }
-                scanner.index += 1
-                break
-            }
+        try scanner.members(depth: 0, decodeKeys: true) { key, start, kind, decoded, end in
+            fields[key] = Field(kind: kind, raw: bytes[start..<end], string: decoded)
         }
         scanner.skipSpace()
         guard scanner.index == bytes.count else { throw scanner.failure("text after the object") }
@@ -90,30 +67,8 @@ enum JSONScanner {
             guard let c = peek else { throw failure("unexpected end") }
             switch c {
             case UInt8(ascii: "{"):
-                index += 1
-                skipSpace()
-                if peek == UInt8(ascii: "}") {
-                    index += 1
-                    return (.object, nil)
-                }
-                while true {
-                    skipSpace()
-                    guard peek == UInt8(ascii: "\"") else { throw failure("expected a key") }
-                    _ = try string(decode: false)
-                    skipSpace()
-                    guard peek == UInt8(ascii: ":") else { throw failure("expected ':'") }
-                    index += 1
-                    skipSpace()
-                    _ = try value(depth: depth + 1)
-                    skipSpace()
-                    if peek == UInt8(ascii: ",") {
-                        index += 1
-                        continue
-                    }
-                    guard peek == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
-                    index += 1
-                    return (.object, nil)
-                }
+                try members(depth: depth, decodeKeys: false) { _, _, _, _, _ in }
+                return (.object, nil)
             case UInt8(ascii: "["):
                 index += 1
                 skipSpace()
@@ -147,6 +102,39 @@ enum JSONScanner {
             default:
                 try number()
                 return (.number, nil)
+            }
+        }
+
+        /// Reads an object at the cursor (`{` … `}`), calling `each` with every member's key, the start of
+        /// its value, the value's kind and decoded string, and the end of the value.
+        mutating func members(
+            depth: Int, decodeKeys: Bool, _ each: (String, Int, Kind, String?, Int) throws -> Void
+        ) throws {
+            index += 1
+            skipSpace()
+            if peek == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
+            while true {
+                skipSpace()
+                guard peek == UInt8(ascii: "\"") else { throw failure("expected a key") }
+                let key = try string(decode: decodeKeys)
+                skipSpace()
+                guard peek == UInt8(ascii: ":") else { throw failure("expected ':'") }
+                index += 1
+                skipSpace()
+                let start = index
+                let (kind, decoded) = try value(depth: depth + 1)
+                try each(key, start, kind, decoded, index)
+                skipSpace()
+                if peek == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard peek == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
+                index += 1
+                return
             }
         }
 
