@@ -67,8 +67,10 @@ struct CrashAndLoadTests {
         #expect(rows.count == 1)
         #expect(rows.first?["kind"] as? String == "test")
         #expect(rows.first?["status"] as? String == "interrupted")
-        // The orphaned container is the tester's to reap: it carries the run's label.
-        let (_, ids, _) = try shell("/usr/bin/env", ["docker", "ps", "-aq", "--filter", "label=org.ledger.run-id"])
+        // The orphaned container of this run (and only this run: other tests' containers run beside it).
+        let runId = try #require(rows.first?["id"] as? String)
+        let (_, ids, _) = try shell(
+            "/usr/bin/env", ["docker", "ps", "-aq", "--filter", "label=org.ledger.run-id=\(runId)"])
         for id in String(decoding: ids, as: UTF8.self).split(separator: "\n") {
             _ = try? shell("/usr/bin/env", ["docker", "rm", "-f", String(id)])
         }
