@@ -48,12 +48,7 @@ struct BuildRun {
     }
 
     func recordAnalysis(_ report: AnalysisReport, context: String) throws {
-        let findings = report.findings.map { finding in
-            StoredFinding(
-                rule: finding.rule, severity: finding.severity.rawValue, message: finding.message, file: finding.file,
-                line: finding.line,
-                fix: finding.fix.map { Self.stored($0, diff: "") })
-        }
+        let findings = report.findings.map(StoredFinding.init)
         let id = UUID().uuidString.lowercased()
         queued.add(
             try NewEvent(
@@ -80,7 +75,7 @@ struct BuildRun {
 
     mutating func record(_ fixes: [AppliedFix], source: String, attempt: Int) throws {
         for fix in fixes {
-            let stored = Self.stored(fix.fix, diff: fix.diff)
+            let stored = StoredFix(fix.fix, diff: fix.diff)
             applied.append(AppliedRecord(fix: fix.fix, stored: stored))
             try append(FixApplied(project: project, buildId: buildId, attempt: attempt, source: source, fix: stored))
             observer.note?(
@@ -142,12 +137,6 @@ struct BuildRun {
             observer.note?("warning: fixes could not be applied (\(error)); building without them")
             return []
         }
-    }
-
-    static func stored(_ fix: Fix, diff: String) -> StoredFix {
-        StoredFix(
-            rule: fix.rule, kind: fix.kind.rawValue, file: fix.file, line: fix.line, before: fix.before,
-            after: fix.after, diff: diff)
     }
 }
 

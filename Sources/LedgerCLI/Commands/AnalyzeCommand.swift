@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerAnalysis
+import LedgerBuilder
 import LedgerStore
 
 /// `ledger analyze`: lint a build context for PyTorch / CUDA conflicts, record the analysis, print findings.
@@ -70,10 +71,10 @@ struct AnalyzeCommand: ParsableCommand {
                 exitCode: Exit.unusable)
         }
         let analysisID = UUID().uuidString.lowercased()
-        let projectName = project ?? Self.projectName(for: contextURL)
+        let projectName = project ?? ImageNaming.project(fromContext: contextURL.path)
         let event = AnalysisCompleted(
             project: projectName, analysisId: analysisID, context: contextURL.path, dockerfile: dockerfile,
-            findings: report.findings.map(Self.stored))
+            findings: report.findings.map(StoredFinding.init))
         let store = try global.openForWriting()
         _ = try store.append(event, to: "analysis-\(analysisID)")
 
@@ -113,24 +114,6 @@ struct AnalyzeCommand: ParsableCommand {
     static func split(_ argument: String) -> (String, String) {
         let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-    }
-
-    /// The context folder's name, lower-cased, with anything but letters, digits and `-` as `-`.
-    static func projectName(for context: URL) -> String {
-        let mapped = context.lastPathComponent.lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
-        let trimmed = String(mapped).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-        return trimmed.isEmpty ? "docker-image" : trimmed
-    }
-
-    static func stored(_ finding: Finding) -> StoredFinding {
-        StoredFinding(
-            rule: finding.rule, severity: finding.severity.rawValue, message: finding.message, file: finding.file,
-            line: finding.line,
-            fix: finding.fix.map {
-                StoredFix(
-                    rule: $0.rule, kind: $0.kind.rawValue, file: $0.file, line: $0.line, before: $0.before,
-                    after: $0.after, diff: UnifiedDiff.diff(of: $0))
-            })
     }
 }
 
