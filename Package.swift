@@ -92,8 +92,10 @@ let package = Package(
             path: "Sources/SynthJournal",
             swiftSettings: strict
         ),
+        .target(name: "LedgerTestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(
-            name: "LedgerStoreTests", dependencies: ["LedgerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "LedgerStoreTests",
+            dependencies: ["LedgerStore", "LedgerTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "LedgerAnalysisTests", dependencies: ["LedgerAnalysis"], swiftSettings: strict),
         .testTarget(name: "LedgerEngineTests", dependencies: ["LedgerEngine"], swiftSettings: strict),
@@ -104,7 +106,9 @@ let package = Package(
         .testTarget(name: "LedgerQueriesTests", dependencies: ["LedgerQueries", "LedgerStore"], swiftSettings: strict),
         .testTarget(
             name: "LedgerCLITests",
-            dependencies: ["LedgerCLI", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LedgerCLI", "LedgerStore", "LedgerTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerStore
+import LedgerTestSupport
 import Testing
 
 /// Issue 7: kill -9 during a rebuild and a test run, and eight writers of different kinds at once.

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerStore
+import LedgerTestSupport
 import Testing
 
 /// Full and read-only disks, made for real with small or read-only tmpfs mounts (root ignores chmod).

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerEngine
 import LedgerStore
+import LedgerTestSupport
 import Testing
 
 /// `ledger test` end to end: the built binary against the real engine.

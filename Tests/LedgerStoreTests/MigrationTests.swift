@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LedgerTestSupport
 import Testing
 
 @testable import LedgerStore
