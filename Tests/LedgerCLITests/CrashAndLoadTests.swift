@@ -42,6 +42,21 @@ struct CrashAndLoadTests {
         #expect(try answers(db) == before)
     }
 
+    @Test("projections applied batch by batch during an import equal a rebuild and the source journal")
+    func importedProjections() async throws {
+        let dir = temporaryDirectory("import")
+        let source = dir + "/source.db"
+        let (status, _, err) = try shell(
+            siblingBinary("synth-journal"), ["--events", "20000", "--db", source, "--seed", "11"])
+        #expect(status == 0, "\(err)")
+        let copy = dir + "/copy.db"
+        #expect(try ledger(["import", source, "--db", copy]).status == 0)
+        let imported = try answers(copy)
+        #expect(imported == (try answers(source)))
+        #expect(try ledger(["rebuild", "--db", copy]).status == 0)
+        #expect(try answers(copy) == imported)
+    }
+
     @Test("kill -9 during a test run: the run reads as interrupted and the journal verifies")
     func killedTestRun() async throws {
         let dir = temporaryDirectory("crash")

@@ -22,6 +22,13 @@ public struct BuildProjection: Projection {
         for sql in statements { try EventFields.execute(sql, [event.position - 1, event.position], in: db) }
     }
 
+    /// Applies an appended batch set-based, as one replay window (the same rows as event by event: the
+    /// projection tests hold windowed replay equal to applying events one at a time).
+    public func apply(_ events: [RecordedEvent], after: Int64, upTo: Int64, in db: Database) throws {
+        if events.count == 1, let event = events.first { return try apply(event, in: db) }
+        try replayWindow(after, upTo, in: db)
+    }
+
     /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes them.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
         try EventFields.withReplaySettings(in: db) {

@@ -263,7 +263,7 @@ public final class EventStore: Sendable {
                 """)
         var written: [RecordedEvent] = []
         let present = try Self.storedIds(events.map(\.id), in: db)
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: events.count)
         for event in events {
             if present.contains(event.id) || !seen.insert(event.id).inserted { continue }
             let next = try currentVersion(event.stream) + 1

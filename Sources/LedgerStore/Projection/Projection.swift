@@ -12,11 +12,19 @@ public protocol Projection: Sendable {
     /// Applies every event up to `upTo` at once (set-based) onto empty tables, or returns false when the
     /// projection only applies events one by one. Must leave the same rows as applying them one by one.
     func replayAll(upTo: Int64, in db: Database) throws -> Bool
+    /// Applies the events just appended, whose positions are `(after, upTo]` without gaps. Must leave the same
+    /// rows as applying `events` one by one, which is the default.
+    func apply(_ events: [RecordedEvent], after: Int64, upTo: Int64, in db: Database) throws
 }
 
 extension Projection {
     /// By default a projection replays event by event.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool { false }
+
+    /// By default a batch is applied event by event.
+    public func apply(_ events: [RecordedEvent], after: Int64, upTo: Int64, in db: Database) throws {
+        for event in events { try apply(event, in: db) }
+    }
 }
 
 extension EventStore {
@@ -29,7 +37,10 @@ extension EventStore {
             if let first = events.first, checkpoint < first.position - 1 {
                 try replay(projection, after: checkpoint, upTo: first.position - 1, in: db)
             }
-            for event in events where event.position > checkpoint { try projection.apply(event, in: db) }
+            let pending = events.filter { $0.position > checkpoint }
+            if let first = pending.first {
+                try projection.apply(pending, after: first.position - 1, upTo: last.position, in: db)
+            }
             try Self.setCheckpoint(projection.name, last.position, in: db)
         }
     }

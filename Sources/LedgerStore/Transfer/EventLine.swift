@@ -43,7 +43,7 @@ public enum EventLine {
     /// are kept exactly as written.
     public static func decode(_ bytes: [UInt8], source: String, line: Int) throws -> NewEvent {
         func bad(_ reason: String) -> StoreError { .invalidEvent(source: source, line: line, reason: reason) }
-        let fields: [String: JSONScanner.Field]
+        let fields: JSONScanner.Fields
         do { fields = try JSONScanner.object(bytes) } catch let failure as JSONScanner.Failure {
             throw bad(
                 failure.reason == "not a JSON object"
@@ -80,15 +80,18 @@ public enum EventLine {
 extension EventLine {
     /// Whether `text` is a UUID in its 8-4-4-4-12 hex form (either case), checked without a formatter.
     public static func isUUID(_ text: String) -> Bool {
-        var count = 0
-        for (index, byte) in text.utf8.enumerated() {
-            count += 1
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                if byte != UInt8(ascii: "-") { return false }
-            } else if !((48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)) {
-                return false
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == 36 else { return false }
+            for index in 0..<36 {
+                let byte = bytes[index]
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    if byte != UInt8(ascii: "-") { return false }
+                } else if !((48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)) {
+                    return false
+                }
             }
+            return true
         }
-        return count == 36
     }
 }

@@ -17,6 +17,16 @@ enum JSONScanner {
         var string: String?
     }
 
+    /// An object's top-level fields in order; a few keys, so a linear search beats hashing each key.
+    struct Fields {
+        var entries: [(key: String, field: Field)] = []
+
+        /// The field named `key` (the last one, as JSON parsers do with duplicate keys).
+        subscript(key: String) -> Field? {
+            entries.last { $0.key == key }?.field
+        }
+    }
+
     struct Failure: Error {
         var offset: Int
         var reason: String
@@ -25,7 +35,7 @@ enum JSONScanner {
     static let maximumDepth = 256
 
     /// Validates `bytes` as one JSON object (surrounding white space allowed) and returns its fields.
-    static func object(_ bytes: [UInt8]) throws -> [String: Field] {
+    static func object(_ bytes: [UInt8]) throws -> Fields {
         // > JSON text exchanged between systems that are not part of a closed ecosystem MUST be encoded
         // > using UTF-8 (RFC 8259, 8.1)
         guard bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil else {
@@ -36,9 +46,9 @@ enum JSONScanner {
         guard scanner.peek == UInt8(ascii: "{") else {
             throw Failure(offset: scanner.index, reason: "not a JSON object")
         }
-        var fields: [String: Field] = [:]
+        var fields = Fields()
         try scanner.members(depth: 0, decodeKeys: true) { key, start, kind, decoded, end in
-            fields[key] = Field(kind: kind, raw: bytes[start..<end], string: decoded)
+            fields.entries.append((key, Field(kind: kind, raw: bytes[start..<end], string: decoded)))
         }
         scanner.skipSpace()
         guard scanner.index == bytes.count else { throw scanner.failure("text after the object") }
@@ -62,7 +72,8 @@ enum JSONScanner {
             }
         }
 
-        mutating func value(depth: Int) throws -> (Kind, String?) {
+        /// Reads a value; a string's decoded text is returned only when `decode` is set (top-level fields).
+        mutating func value(depth: Int, decode: Bool = false) throws -> (Kind, String?) {
             guard depth <= JSONScanner.maximumDepth else { throw failure("nested too deeply") }
             guard let c = peek else { throw failure("unexpected end") }
             switch c {
@@ -89,7 +100,8 @@ enum JSONScanner {
                     return (.array, nil)
                 }
             case UInt8(ascii: "\""):
-                return (.string, try string())
+                let text = try string(decode: decode)
+                return (.string, decode ? text : nil)
             case UInt8(ascii: "t"):
                 try literal("true")
                 return (.bool, nil)
@@ -125,7 +137,7 @@ enum JSONScanner {
                 index += 1
                 skipSpace()
                 let start = index
-                let (kind, decoded) = try value(depth: depth + 1)
+                let (kind, decoded) = try value(depth: depth + 1, decode: decodeKeys)
                 try each(key, start, kind, decoded, index)
                 skipSpace()
                 if peek == UInt8(ascii: ",") {
