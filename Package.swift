@@ -97,12 +97,15 @@ let package = Package(
             name: "LedgerStoreTests",
             dependencies: ["LedgerStore", "LedgerTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        .testTarget(name: "LedgerAnalysisTests", dependencies: ["LedgerAnalysis"], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerAnalysisTests", dependencies: ["LedgerAnalysis", "LedgerTestSupport"], swiftSettings: strict),
         .testTarget(name: "LedgerEngineTests", dependencies: ["LedgerEngine"], swiftSettings: strict),
         .testTarget(
             name: "LedgerBuilderTests", dependencies: ["LedgerBuilder", "LedgerStore", "LedgerEngine"],
             swiftSettings: strict),
-        .testTarget(name: "LedgerTesterTests", dependencies: ["LedgerTester", "LedgerStore"], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerTesterTests", dependencies: ["LedgerTester", "LedgerStore", "LedgerTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "LedgerQueriesTests", dependencies: ["LedgerQueries", "LedgerStore"], swiftSettings: strict),
         .testTarget(
             name: "LedgerCLITests",

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import Testing
 
 @testable import LedgerAnalysis
@@ -6,7 +7,7 @@ import Testing
 /// The parsers are total and linear: garbage never crashes or hangs them.
 @Suite struct RobustnessTests {
     @Test func garbageNeverCrashes() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let alphabet = Array("FROM RUN pip install torch==2.5.1 \\\n\"'<>$(){}[]#=;&|`-@+*.:/\t\r <<EOF EOF\n".utf8)
         for _ in 0..<300 {
             let length = Int(generator.next() % 400)
@@ -56,18 +57,5 @@ import Testing
             _ = try Analyzer.analyze(dockerfileText: continued, path: "Dockerfile", files: files, readSources: false)
         }
         #expect(continuedTime < .seconds(10))
-    }
-}
-
-/// A small deterministic generator for the garbage tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

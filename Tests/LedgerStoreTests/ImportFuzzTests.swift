@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import Testing
 
 @testable import LedgerStore
@@ -7,17 +8,6 @@ import Testing
 /// JSON parser on whether a mutated line is JSON at all.
 @Suite("Import line fuzzing")
 struct ImportFuzzTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let valid = Array(
         #"{"id":"8d1c7a52-3f7e-4a57-9b1e-0c8c1f1c2b3a","stream":"build-1","type":"BuildStepFinished","occurred_at":"2026-11-20T10:00:00.5Z","data":{"project":"fsdp","s":"a\"b\\c\u00e9","n":[1,-2.5e3,true,false,null,{}]},"metadata":{"host":"h"}}"#
             .utf8)
@@ -31,7 +21,7 @@ struct ImportFuzzTests {
 
     @Test("20,000 mutated lines: never a crash, and JSON validity agrees with Foundation")
     func mutations() throws {
-        var random = SplitMix64(state: 0x1ED6E5)
+        var random = SeededRandom(seed: 0x1ED6E5)
         let alphabet = Array(#"{}[]":,\0123456789eE+-.tfnul ""#.utf8) + [0x00, 0x1F, 0x7F, 0xC3, 0xA9, 0xFF]
         var disagreements: [String] = []
         for _ in 0..<20_000 {

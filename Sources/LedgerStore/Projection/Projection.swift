@@ -37,7 +37,9 @@ extension EventStore {
             if let first = events.first, checkpoint < first.position - 1 {
                 try replay(projection, after: checkpoint, upTo: first.position - 1, in: db)
             }
-            let pending = events.filter { $0.position > checkpoint }
+            // Usually none of the batch is applied yet: pass it as it is rather than a filtered copy.
+            let pending =
+                checkpoint < (events.first?.position ?? 0) ? events : events.filter { $0.position > checkpoint }
             if let first = pending.first {
                 try projection.apply(pending, after: first.position - 1, upTo: last.position, in: db)
             }

@@ -24,6 +24,8 @@ public enum EventLine {
 
     /// A JSON string literal.
     public static func quote(_ text: String) -> String {
+        // Most values need no escaping: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 import Testing
 
 @testable import LedgerTester
@@ -39,14 +40,8 @@ struct StructureSpecFuzzTests {
 
     @Test("5,000 mutated specs: a spec or an error with a line inside the file")
     func mutations() {
-        var state: UInt64 = 0x5EED
-        func next() -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(Int.max))
-        }
+        var random = SeededRandom(seed: 0x5EED)
+        func next() -> Int { Int(random.next() % UInt64(Int.max)) }
         let alphabet = Array(":-[]{}\"'#&*!|>%@` \n\t0123456789abcdefxyz,.\\".unicodeScalars)
         let lineCount = Self.valid.split(separator: "\n", omittingEmptySubsequences: false).count
         var badLines: [String] = []
