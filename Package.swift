@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 "CLZ4",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -59,7 +60,9 @@ let package = Package(
         ),
         .target(
             name: "LedgerQueries",
-            dependencies: ["LedgerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -106,7 +109,9 @@ let package = Package(
         .testTarget(
             name: "LedgerTesterTests", dependencies: ["LedgerTester", "LedgerStore", "LedgerTestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "LedgerQueriesTests", dependencies: ["LedgerQueries", "LedgerStore"], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerQueriesTests", dependencies: ["LedgerQueries", "LedgerStore", "LedgerTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "LedgerCLITests",
             dependencies: [

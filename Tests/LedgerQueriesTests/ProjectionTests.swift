@@ -49,7 +49,7 @@ import Testing
                         BuildStepFinished(
                             project: project, buildId: id, attempt: number, index: index, total: nil,
                             instruction: "RUN \(index)",
-                            durationS: Double(random.next() % 1000) / 10, cached: random.next() % 2 == 0))
+                            durationS: Double(random.next() % 1_000_000_007) / 7_777.7, cached: random.next() % 2 == 0))
                 }
                 if random.next() % 10 == 0 { break }  // unfinished attempt
                 success = number == attempts && random.next() % 4 != 0
@@ -57,7 +57,7 @@ import Testing
                     BuildAttemptFinished(
                         project: project, buildId: id, number: number, success: success,
                         status: success ? "success" : "failed",
-                        durationS: Double(random.next() % 5000) / 10, logId: "l\(b)-\(number)",
+                        durationS: Double(random.next() % 5_000_000_011) / 9_999.9, logId: "l\(b)-\(number)",
                         failureClass: success ? nil : "network", failureMessage: nil,
                         cache: random.next() % 2 == 0 ? "cold" : "warm", imageId: success ? "sha256:\(b)" : nil,
                         stepCount: 1, cachedSteps: 0))

@@ -30,10 +30,13 @@ public struct BuildProjection: Projection {
     }
 
     /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes them.
+    /// The one-pass replay (``BuildReplay``) `ledger rebuild` uses.
+    public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { BuildReplay.Driver() }
+
+    /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes
+    /// them (when the one-pass replay falls back).
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
-        try EventFields.withReplaySettings(in: db) {
-            try EventFields.inWindows(upTo: upTo) { low, high in try replayWindow(low, high, in: db) }
-        }
+        try EventFields.inWindows(upTo: upTo) { low, high in try replayWindow(low, high, in: db) }
         return true
     }
 

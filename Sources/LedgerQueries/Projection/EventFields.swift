@@ -32,14 +32,6 @@ enum EventFields {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    /// Runs `body` with a large page cache, for replaying a whole journal.
-    static func withReplaySettings(in db: Database, _ body: () throws -> Void) throws {
-        let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        try db.execute(sql: "PRAGMA cache_size = -131072")
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
-        try body()
-    }
-
     /// Runs `body` over `(0, upTo]` in position windows, so that with a large page cache each window's events
     /// are read once however many statements (one per event type) go over them.
     static func inWindows(upTo: Int64, _ body: (Int64, Int64) throws -> Void) throws {

@@ -69,12 +69,14 @@ public struct TestProjection: Projection {
 
     static let knownStatuses: Set<String> = ["passed", "failed", "error", "skipped"]
 
-    /// Replays the journal up to `upTo`: runs set-based window by window, statistics in one pass.
+    /// The one-pass replay (``TestReplay``) `ledger rebuild` uses.
+    public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { TestReplay.Driver() }
+
+    /// Replays the journal up to `upTo`: runs set-based window by window, statistics in one pass over the case
+    /// events (when the one-pass replay falls back).
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool {
-        try EventFields.withReplaySettings(in: db) {
-            try EventFields.inWindows(upTo: upTo) { low, high in try replayWindow(low, high, in: db) }
-            try Self.replayStatistics(upTo: upTo, in: db)
-        }
+        try EventFields.inWindows(upTo: upTo) { low, high in try replayWindow(low, high, in: db) }
+        try Self.replayStatistics(upTo: upTo, in: db)
         return true
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A read model derived only from events. Its rows and its checkpoint are written in the same
@@ -15,11 +16,72 @@ public protocol Projection: Sendable {
     /// Applies the events just appended, whose positions are `(after, upTo]` without gaps. Must leave the same
     /// rows as applying `events` one by one, which is the default.
     func apply(_ events: [RecordedEvent], after: Int64, upTo: Int64, in db: Database) throws
+    /// A replay from the first event that reads each event once, from the same scan of the journal as the other
+    /// projections' replays, or nil (the default) to replay with ``replayAll(upTo:in:)``.
+    func makeReplay(in db: Database) throws -> (any ProjectionReplay)?
+}
+
+/// A projection's replay from the first event in one shared pass over the journal (`ledger rebuild`). It must
+/// leave the same rows as applying the events one by one; when it meets an event it cannot fold that way it
+/// throws ``ReplayFallback``, and the store empties the projection's tables and replays it the slow way.
+public protocol ProjectionReplay: AnyObject {
+    /// Takes the next event in position order.
+    func consume(_ event: StoredEventBytes) throws
+    /// Called on the replay's thread after the last event (to sort rows while other replays still run).
+    func prepare()
+    /// Writes what is left once every event was consumed.
+    func finish(in db: Database) throws
+}
+
+/// A replay gives up on the fast path: the projection is replayed with its SQL instead.
+public struct ReplayFallback: Error, Sendable {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+}
+
+/// An event's stored columns as SQLite hands them out: valid only during ``ProjectionReplay/consume(_:)``.
+public struct StoredEventBytes {
+    public var position: Int64
+    public var type: UnsafeBufferPointer<UInt8>
+    public var stream: UnsafeBufferPointer<UInt8>
+    public var occurredAt: UnsafeBufferPointer<UInt8>
+    public var data: UnsafeBufferPointer<UInt8>
+    public var metadata: UnsafeBufferPointer<UInt8>
+
+    public init(
+        position: Int64, type: UnsafeBufferPointer<UInt8>, stream: UnsafeBufferPointer<UInt8>,
+        occurredAt: UnsafeBufferPointer<UInt8>, data: UnsafeBufferPointer<UInt8>, metadata: UnsafeBufferPointer<UInt8>
+    ) {
+        self.position = position
+        self.type = type
+        self.stream = stream
+        self.occurredAt = occurredAt
+        self.data = data
+        self.metadata = metadata
+    }
+
+    /// True when `bytes` spell `literal`.
+    public static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: [UInt8]) -> Bool {
+        guard bytes.count == literal.count, let base = bytes.baseAddress else { return literal.isEmpty }
+        return literal.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, literal.count) } == 0
+    }
 }
 
 extension Projection {
     /// By default a projection replays event by event.
     public func replayAll(upTo: Int64, in db: Database) throws -> Bool { false }
+
+    /// By default a projection has no one-pass replay.
+    public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { nil }
+}
+
+extension ProjectionReplay {
+    /// Nothing to prepare by default.
+    public func prepare() {}
+}
+
+extension Projection {
 
     /// By default a batch is applied event by event.
     public func apply(_ events: [RecordedEvent], after: Int64, upTo: Int64, in db: Database) throws {
@@ -71,20 +133,19 @@ extension EventStore {
     public func catchUpProjections(batch: Int64 = 50_000) throws {
         guard !projections.isEmpty, !isReadOnly else { return }
         let last = try lastPosition()
+        // Projections at checkpoint 0 replay the whole journal together, in one transaction, onto emptied tables
+        // (rows left by an older projection of the same tables are stale).
+        try write { db in
+            let fresh = try projections.filter { try Self.checkpoint($0.name, in: db) == 0 }
+            guard !fresh.isEmpty, last > 0 else { return }
+            try replayFromStart(fresh, upTo: last, in: db)
+            for projection in fresh { try Self.setCheckpoint(projection.name, last, in: db) }
+        }
         for projection in projections {
             while true {
                 let done = try write { db -> Bool in
                     let checkpoint = try Self.checkpoint(projection.name, in: db)
                     guard checkpoint < last else { return true }
-                    // From checkpoint 0 a projection may replay the whole journal set-based, in one transaction,
-                    // onto emptied tables (rows left by an older projection of the same tables are stale).
-                    if checkpoint == 0 {
-                        for table in projection.tables { try db.execute(sql: "DELETE FROM \(table)") }
-                    }
-                    if checkpoint == 0, try projection.replayAll(upTo: last, in: db) {
-                        try Self.setCheckpoint(projection.name, last, in: db)
-                        return true
-                    }
                     let upTo = min(last, checkpoint + batch)
                     try replay(projection, after: checkpoint, upTo: upTo, in: db)
                     try Self.setCheckpoint(projection.name, upTo, in: db)
@@ -102,14 +163,70 @@ extension EventStore {
     public func rebuildProjections() throws -> Int64 {
         try write { db in
             let last = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
-            for projection in projections {
-                for table in projection.tables { try db.execute(sql: "DELETE FROM \(table)") }
-                if try !projection.replayAll(upTo: last, in: db) {
-                    try replay(projection, after: 0, upTo: last, in: db)
-                }
-                try Self.setCheckpoint(projection.name, last, in: db)
-            }
+            try replayFromStart(projections, upTo: last, in: db)
+            for projection in projections { try Self.setCheckpoint(projection.name, last, in: db) }
             return last
+        }
+    }
+
+    /// Empties the tables of `projections` and replays every event up to `upTo` onto them: the one-pass replays
+    /// share one scan of the journal; the other projections, and any replay that fell back, replay through
+    /// ``Projection/replayAll(upTo:in:)`` or event by event.
+    func replayFromStart(_ projections: [any Projection], upTo: Int64, in db: Database) throws {
+        // A large page cache while the tables are written (128 MiB).
+        let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -131072")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+        for projection in projections {
+            for table in projection.tables { try db.execute(sql: "DELETE FROM \(table)") }
+        }
+        var replays: [(index: Int, replay: any ProjectionReplay)] = []
+        for (index, projection) in projections.enumerated() {
+            if let replay = try projection.makeReplay(in: db) { replays.append((index, replay)) }
+        }
+        var slow = Set(projections.indices).subtracting(replays.map(\.index))
+        if !replays.isEmpty {
+            // The scan copies events into batches; each replay folds them on its own thread meanwhile.
+            let workers = replays.map { ReplayWorker($0.replay, index: $0.index) }
+            for worker in workers { worker.start() }
+            do {
+                let rows = try RawStatement(
+                    """
+                    SELECT position, type, stream, occurred_at, data, metadata FROM events WHERE position <= ?
+                    ORDER BY position
+                    """, in: db)
+                rows.bind(1, upTo)
+                var batch = EventBatch()
+                while try rows.step() {
+                    batch.append(rows)
+                    if batch.isFull {
+                        for worker in workers { worker.send(batch) }
+                        batch = EventBatch()
+                    }
+                }
+                if batch.count > 0 { for worker in workers { worker.send(batch) } }
+            } catch {
+                for worker in workers { worker.close() }
+                for worker in workers { worker.wait() }
+                throw error
+            }
+            for worker in workers { worker.close() }
+            for worker in workers { worker.wait() }
+            for worker in workers {
+                if let failure = worker.failure { throw failure }
+                if worker.fallback != nil {
+                    slow.insert(worker.index)
+                } else {
+                    try worker.replay.finish(in: db)
+                }
+            }
+        }
+        for index in slow.sorted() {
+            let projection = projections[index]
+            for table in projection.tables { try db.execute(sql: "DELETE FROM \(table)") }
+            if try !projection.replayAll(upTo: upTo, in: db) {
+                try replay(projection, after: 0, upTo: upTo, in: db)
+            }
         }
     }
 }
