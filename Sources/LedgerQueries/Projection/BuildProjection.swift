@@ -31,7 +31,7 @@ public struct BuildProjection: Projection {
 
     /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes them.
     /// The one-pass replay (``BuildReplay``) `ledger rebuild` uses.
-    public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { BuildReplay.Driver() }
+    public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { ReplayDriver<BuildReplay>() }
 
     /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes
     /// them (when the one-pass replay falls back).

@@ -70,7 +70,7 @@ public struct TestProjection: Projection {
     static let knownStatuses: Set<String> = ["passed", "failed", "error", "skipped"]
 
     /// The one-pass replay (``TestReplay``) `ledger rebuild` uses.
-    public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { TestReplay.Driver() }
+    public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { ReplayDriver<TestReplay>() }
 
     /// Replays the journal up to `upTo`: runs set-based window by window, statistics in one pass over the case
     /// events (when the one-pass replay falls back).

@@ -7,25 +7,7 @@ import LedgerStore
 ///
 /// The rows equal those of the SQL statements (`ProjectionTests` holds rebuild == incremental); an event this
 /// replay cannot read exactly as SQLite would throws ``ReplayFallback`` before anything is written.
-struct BuildReplay {
-    /// The replay the store drives: one event at a time, then ``write(in:)``.
-    final class Driver: ProjectionReplay {
-        var replay = BuildReplay()
-        var payload = Payload(keys: BuildReplay.keys)
-
-        func consume(_ event: StoredEventBytes) throws {
-            guard let type = BuildReplay.types.firstIndex(where: { StoredEventBytes.equal(event.type, $0) }) else {
-                return
-            }
-            try payload.read(event.data)
-            try replay.apply(type: type, payload, event)
-        }
-
-        func prepare() { replay.sortForWrite() }
-
-        func finish(in db: Database) throws { try replay.write(in: db) }
-    }
-
+struct BuildReplay: EventFold {
     struct Build {
         var id: Int32
         var project: String

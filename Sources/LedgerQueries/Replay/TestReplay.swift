@@ -4,30 +4,7 @@ import LedgerStore
 /// `TestProjection` replayed in one pass over the journal, like ``BuildReplay``: runs, images and per-test
 /// statistics are folded in memory event by event exactly as the projection's statements and
 /// ``TestProjection/applyCase(_:range:in:)`` fold them, then written in key order.
-struct TestReplay {
-    /// The replay the store drives: one event at a time, then ``write(in:)``.
-    final class Driver: ProjectionReplay {
-        var replay = TestReplay()
-        var payload = Payload(keys: TestReplay.keys)
-
-        func consume(_ event: StoredEventBytes) throws {
-            guard let type = TestReplay.types.firstIndex(where: { StoredEventBytes.equal(event.type, $0) }) else {
-                return
-            }
-            if type == 2 {
-                guard event.stream.count >= TestReplay.streamPrefix.count,
-                    event.stream.starts(with: TestReplay.streamPrefix)
-                else { return }
-            }
-            try payload.read(event.data)
-            try replay.apply(type: type, payload, event)
-        }
-
-        func prepare() { replay.sortForWrite() }
-
-        func finish(in db: Database) throws { try replay.write(in: db) }
-    }
-
+struct TestReplay: EventFold {
     struct Run {
         var runID: String
         var project: String
@@ -96,6 +73,11 @@ struct TestReplay {
     enum F {
         static let runID = 0, project = 1, image = 2, imageID = 3, level = 4, host = 5, status = 6, durationS = 7
         static let passed = 8, failed = 9, skipped = 10, name = 11
+    }
+
+    /// Case events count only in `test-` streams.
+    static func wants(type: Int, _ event: StoredEventBytes) -> Bool {
+        type != 2 || (event.stream.count >= streamPrefix.count && event.stream.starts(with: streamPrefix))
     }
 
     mutating func apply(type: Int, _ p: Payload, _ event: StoredEventBytes) throws {
