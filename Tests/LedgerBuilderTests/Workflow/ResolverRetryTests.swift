@@ -7,9 +7,11 @@ import Testing
 /// Real pip, real engine: torch==2.5.1 with torchvision==0.21.0 from the tiny wheelhouse.
 struct ResolverRetryTests {
     @Test func logDrivenFixPinsTorchvisionAndTheRetrySucceeds() async throws {
+        // A comment unique to this run keeps the engine's layer cache (an earlier, interrupted run may have left
+        // the fixed attempt's layers) from answering the `RUN pip install` step of attempt 2.
+        let requirements = "torch==2.5.1\ntorchvision==0.21.0\n# run \(UUID().uuidString)\n"
         let context = try await Harness.context(
-            ["Dockerfile": Harness.resolverDockerfile, "requirements.txt": "torch==2.5.1\ntorchvision==0.21.0\n"],
-            wheelhouse: true)
+            ["Dockerfile": Harness.resolverDockerfile, "requirements.txt": requirements], wheelhouse: true)
         let store = try Harness.store()
         let tag = Harness.tag("resolver")
         var options = try await Harness.options(context: context, tag: tag)
@@ -46,7 +48,7 @@ struct ResolverRetryTests {
 
         // The fix went to the copy only.
         let original = try String(contentsOfFile: "\(context)/requirements.txt", encoding: .utf8)
-        #expect(original == "torch==2.5.1\ntorchvision==0.21.0\n")
+        #expect(original == requirements)
         // The image really holds the matching pair.
         let check = try await ProcessRunner.capture(
             "docker",
@@ -62,9 +64,11 @@ struct ResolverRetryTests {
     }
 
     @Test func noAutoFixStopsAfterOneAttempt() async throws {
+        // A comment unique to this run keeps the engine's layer cache (an earlier, interrupted run may have left
+        // the fixed attempt's layers) from answering the `RUN pip install` step of attempt 2.
+        let requirements = "torch==2.5.1\ntorchvision==0.21.0\n# run \(UUID().uuidString)\n"
         let context = try await Harness.context(
-            ["Dockerfile": Harness.resolverDockerfile, "requirements.txt": "torch==2.5.1\ntorchvision==0.21.0\n"],
-            wheelhouse: true)
+            ["Dockerfile": Harness.resolverDockerfile, "requirements.txt": requirements], wheelhouse: true)
         let store = try Harness.store()
         var options = try await Harness.options(context: context, tag: Harness.tag("nofix"))
         options.autoFix = false
@@ -76,9 +80,11 @@ struct ResolverRetryTests {
     }
 
     @Test func writeFixesUpdatesTheUsersFilesAfterSuccess() async throws {
+        // A comment unique to this run keeps the engine's layer cache (an earlier, interrupted run may have left
+        // the fixed attempt's layers) from answering the `RUN pip install` step of attempt 2.
+        let requirements = "torch==2.5.1\ntorchvision==0.21.0\n# run \(UUID().uuidString)\n"
         let context = try await Harness.context(
-            ["Dockerfile": Harness.resolverDockerfile, "requirements.txt": "torch==2.5.1\ntorchvision==0.21.0\n"],
-            wheelhouse: true)
+            ["Dockerfile": Harness.resolverDockerfile, "requirements.txt": requirements], wheelhouse: true)
         let store = try Harness.store()
         let tag = Harness.tag("write")
         var options = try await Harness.options(context: context, tag: tag)
