@@ -29,7 +29,6 @@ public struct BuildProjection: Projection {
         try replayWindow(after, upTo, in: db)
     }
 
-    /// Replays the journal up to `upTo` set-based: window by window, type by type in the order a stream writes them.
     /// The one-pass replay (``BuildReplay``) `ledger rebuild` uses.
     public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { ReplayDriver<BuildReplay>() }
 

@@ -43,10 +43,7 @@ struct Interner {
     }
 
     func matches(_ id: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        withBytes(id) { stored in
-            stored.count == bytes.count
-                && (bytes.isEmpty || memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
-        }
+        withBytes(id) { StoredEventBytes.equal($0, bytes) }
     }
 
     /// The number of the string spelled by `bytes`; bytes that are not UTF-8 fall back.
@@ -92,9 +89,6 @@ struct Interner {
             table[slot] = Int32(id)
         }
     }
-
-    /// String `id`.
-    func string(_ id: Int32) -> String { withBytes(id) { String(decoding: $0, as: UTF8.self) } }
 
     /// Each string's place in byte order (SQLite's BINARY collation), by number.
     func ranks() -> [Int32] {

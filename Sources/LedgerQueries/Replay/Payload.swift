@@ -1,4 +1,3 @@
-import Foundation
 import LedgerStore
 
 /// The fields a projection needs from one event payload, read in one pass over the bytes SQLite hands out.
@@ -44,12 +43,8 @@ struct Payload {
 
         /// The index of the key spelled `name`.
         func slot(of name: UnsafeBufferPointer<UInt8>) -> Int? {
-            guard name.count < byLength.count, let base = name.baseAddress else { return nil }
-            for candidate in byLength[name.count]
-            where candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base, name.count) }) == 0 {
-                return candidate.slot
-            }
-            return nil
+            guard name.count < byLength.count else { return nil }
+            return byLength[name.count].first { StoredEventBytes.equal(name, $0.name) }?.slot
         }
 
         static let none = Keys([])
@@ -97,22 +92,18 @@ struct Payload {
         return span.kind == .missing || span.kind == .null ? nil : span
     }
 
-    /// The decoded text of a string field as bytes (nil when absent or null); an escaped string is decoded into
-    /// `scratch`. Any other JSON type falls back.
-    func text(_ index: Int, scratch: inout [UInt8]) throws -> UnsafeBufferPointer<UInt8>? {
+    /// A string field's bytes as written, and whether they hold escapes (nil when absent or null); any other
+    /// JSON type falls back.
+    func stringSlice(_ index: Int) throws -> (bytes: UnsafeBufferPointer<UInt8>, escaped: Bool)? {
         guard let span = present(index) else { return nil }
         guard span.kind == .string else { throw ReplayFallback(reason: "a string field holds another type") }
-        if !span.escaped { return UnsafeBufferPointer(rebasing: bytes[span.start..<span.end]) }
-        scratch = Array(try Self.unescape(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])).utf8)
-        return scratch.withUnsafeBufferPointer { $0 }
+        return (UnsafeBufferPointer(rebasing: bytes[span.start..<span.end]), span.escaped)
     }
 
     /// The interned number of a string field (nil when absent or null).
     func id(_ index: Int, in interner: inout Interner) throws -> Int32? {
-        guard let span = present(index) else { return nil }
-        guard span.kind == .string else { throw ReplayFallback(reason: "a string field holds another type") }
-        if !span.escaped { return try interner.id(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])) }
-        return interner.id(try Self.unescape(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])))
+        guard let (slice, escaped) = try stringSlice(index) else { return nil }
+        return escaped ? interner.id(try Self.unescape(slice)) : try interner.id(slice)
     }
 
     /// True when a string field is exactly `literal` (written without escapes).
@@ -123,10 +114,8 @@ struct Payload {
 
     /// A string field as `->>` reads it (nil when absent or null); any other JSON type falls back.
     func string(_ index: Int) throws -> String? {
-        guard let span = present(index) else { return nil }
-        guard span.kind == .string else { throw ReplayFallback(reason: "a string field holds another type") }
-        let slice = UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])
-        return span.escaped ? try Self.unescape(slice) : try Self.utf8(slice)
+        guard let (slice, escaped) = try stringSlice(index) else { return nil }
+        return escaped ? try Self.unescape(slice) : try Self.utf8(slice)
     }
 
     /// The bytes as a string; bytes that are not UTF-8 fall back.
@@ -231,19 +220,7 @@ struct Payload {
             }
             i += 1
         }
-        guard let text = String(validating: out, as: UTF8.self) else {
-            throw ReplayFallback(reason: "a JSON value is not UTF-8")
-        }
-        return text
-    }
-
-    static func hex(_ c: UInt8) -> UInt32? {
-        switch c {
-        case 48...57: return UInt32(c - 48)
-        case 65...70: return UInt32(c - 55)
-        case 97...102: return UInt32(c - 87)
-        default: return nil
-        }
+        return try out.withUnsafeBufferPointer { try Self.utf8($0) }
     }
 
     /// Decodes an escaped string as SQLite does; `\u0000` (SQLite stops there) and lone surrogates (SQLite writes
@@ -254,7 +231,7 @@ struct Payload {
         var i = 0
         func code(at k: Int) -> UInt32 {
             var value: UInt32 = 0
-            for j in k..<(k + 4) { value = value * 16 + (hex(slice[j]) ?? 0) }
+            for j in k..<(k + 4) { value = value * 16 + (Hex.value(of: slice[j]) ?? 0) }
             return value
         }
         while i < slice.count {
@@ -457,7 +434,7 @@ struct Payload {
                         index += 2
                     case UInt8(ascii: "u"):
                         guard index + 5 < bytes.count,
-                            (index + 2...index + 5).allSatisfy({ Payload.hex(bytes[$0]) != nil })
+                            (index + 2...index + 5).allSatisfy({ Hex.value(of: bytes[$0]) != nil })
                         else { throw invalid("\\u escape") }
                         index += 6
                     default:

@@ -52,8 +52,9 @@ struct TestReplay: EventFold {
     /// array).
     var streamIDs = Interner()
     var streams: [[Seen]] = []
-    /// Whether the statistics are in key order (after the last event only: row indexes change).
+    /// Whether the statistics are in key order and the images listed in it (after the last event only).
     var sorted = false
+    var sortedImages: [(key: ImageKey, value: (image: String, position: Int64))] = []
     /// The interned empty string.
     let empty: Int32
 
@@ -185,10 +186,13 @@ struct TestReplay: EventFold {
         return (earlier, before.pass, before.fail)
     }
 
-    /// Puts statistics in their table's key order (on the replay's own thread).
+    /// Puts images and statistics in their tables' key order (on the replay's own thread).
     mutating func sortForWrite() {
         guard !sorted else { return }
         let rank = names.ranks()
+        sortedImages = images.sorted {
+            (rank[Int($0.key.project)], rank[Int($0.key.image)]) < (rank[Int($1.key.project)], rank[Int($1.key.image)])
+        }
         statistics.sort {
             (rank[Int($0.key.project)], rank[Int($0.key.image)], rank[Int($0.key.test)])
                 < (rank[Int($1.key.project)], rank[Int($1.key.image)], rank[Int($1.key.test)])
@@ -223,12 +227,9 @@ struct TestReplay: EventFold {
             s.bind(15, metadata, run.metadata)
             try s.execute()
         }
-        let rank = names.ranks()
         let insertImage = try RawStatement(
             "INSERT INTO q_test_images (project, image_id, image, first_position) VALUES (?, ?, ?, ?)", in: db)
-        for (key, value) in images.sorted(by: {
-            (rank[Int($0.key.project)], rank[Int($0.key.image)]) < (rank[Int($1.key.project)], rank[Int($1.key.image)])
-        }) {
+        for (key, value) in sortedImages {
             insertImage.bind(1, names, key.project)
             insertImage.bind(2, names, key.image)
             insertImage.bind(3, value.image)

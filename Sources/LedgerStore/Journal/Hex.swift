@@ -12,4 +12,14 @@ public enum Hex {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The value of one hex digit (either case), or nil.
+    public static func value(of digit: UInt8) -> UInt32? {
+        switch digit {
+        case 48...57: return UInt32(digit - 48)
+        case 65...70: return UInt32(digit - 55)
+        case 97...102: return UInt32(digit - 87)
+        default: return nil
+        }
+    }
 }

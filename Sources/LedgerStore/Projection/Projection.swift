@@ -63,8 +63,14 @@ public struct StoredEventBytes {
 
     /// True when `bytes` spell `literal`.
     public static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: [UInt8]) -> Bool {
-        guard bytes.count == literal.count, let base = bytes.baseAddress else { return literal.isEmpty }
-        return literal.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, literal.count) } == 0
+        literal.withUnsafeBufferPointer { equal(bytes, $0) }
+    }
+
+    /// True when both hold the same bytes.
+    public static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return a.isEmpty }
+        return memcmp(x, y, a.count) == 0
     }
 }
 
@@ -74,19 +80,16 @@ extension Projection {
 
     /// By default a projection has no one-pass replay.
     public func makeReplay(in db: Database) throws -> (any ProjectionReplay)? { nil }
-}
-
-extension ProjectionReplay {
-    /// Nothing to prepare by default.
-    public func prepare() {}
-}
-
-extension Projection {
 
     /// By default a batch is applied event by event.
     public func apply(_ events: [RecordedEvent], after: Int64, upTo: Int64, in db: Database) throws {
         for event in events { try apply(event, in: db) }
     }
+}
+
+extension ProjectionReplay {
+    /// Nothing to prepare by default.
+    public func prepare() {}
 }
 
 extension EventStore {
@@ -190,6 +193,11 @@ extension EventStore {
             let workers = replays.map { ReplayWorker($0.replay, index: $0.index) }
             for worker in workers { worker.start() }
             do {
+                // However the scan ends, the workers finish what they were sent before anything else happens.
+                defer {
+                    for worker in workers { worker.close() }
+                    for worker in workers { worker.wait() }
+                }
                 let rows = try RawStatement(
                     """
                     SELECT position, type, stream, occurred_at, data, metadata FROM events WHERE position <= ?
@@ -205,13 +213,7 @@ extension EventStore {
                     }
                 }
                 if batch.count > 0 { for worker in workers { worker.send(batch) } }
-            } catch {
-                for worker in workers { worker.close() }
-                for worker in workers { worker.wait() }
-                throw error
             }
-            for worker in workers { worker.close() }
-            for worker in workers { worker.wait() }
             for worker in workers {
                 if let failure = worker.failure { throw failure }
                 if worker.fallback != nil {

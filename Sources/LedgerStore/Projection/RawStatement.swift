@@ -26,11 +26,7 @@ public struct RawStatement {
             sqlite3_bind_null(handle, index)
             return
         }
-        value.withUTF8 { text in
-            _ = sqlite3_bind_text(
-                handle, index, UnsafeRawPointer(text.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) },
-                Int32(text.count), Self.transient)
-        }
+        value.withUTF8 { bind(index, bytes: $0) }
     }
 
     /// Binds UTF-8 text given as bytes.
@@ -80,6 +76,4 @@ public struct RawStatement {
         guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
     }
-
-    public func string(_ column: Int32) -> String { String(decoding: bytes(column), as: UTF8.self) }
 }

@@ -200,7 +200,7 @@ enum JSONScanner {
                         index += 1
                     case UInt8(ascii: "u"):
                         guard index + 4 < bytes.count,
-                            bytes[(index + 1)...(index + 4)].allSatisfy({ Self.hexValue($0) != nil })
+                            bytes[(index + 1)...(index + 4)].allSatisfy({ Hex.value(of: $0) != nil })
                         else { throw failure("bad \\u escape") }
                         index += 5
                     default:
@@ -219,15 +219,6 @@ enum JSONScanner {
                 return text
             }
             return try Self.unescape(slice, at: start)
-        }
-
-        static func hexValue(_ c: UInt8) -> UInt32? {
-            switch c {
-            case 48...57: return UInt32(c - 48)
-            case 65...70: return UInt32(c - 55)
-            case 97...102: return UInt32(c - 87)
-            default: return nil
-            }
         }
 
         static func unescape(_ slice: ArraySlice<UInt8>, at offset: Int) throws -> String {
@@ -250,7 +241,7 @@ enum JSONScanner {
                 let e = slice[i + 1]
                 if e == UInt8(ascii: "u") {
                     var value: UInt32 = 0
-                    for k in 2...5 { value = value * 16 + (hexValue(slice[i + k]) ?? 0) }
+                    for k in 2...5 { value = value * 16 + (Hex.value(of: slice[i + k]) ?? 0) }
                     units.append(UInt16(value))
                     i += 6
                     continue
