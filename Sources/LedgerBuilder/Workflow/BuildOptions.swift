@@ -48,13 +48,15 @@ public struct BuildOptions: Sendable {
 
 /// Callbacks for a watching terminal (the CLI writes them to stderr).
 public struct BuildObserver: Sendable {
-    /// The engine's live output, redacted.
-    public var output: (@Sendable ([UInt8]) -> Void)?
+    /// The engine's live output, redacted (called on the output reader's thread; the bytes are valid during
+    /// the call only).
+    public var output: (@Sendable (UnsafeRawBufferPointer) -> Void)?
     /// Progress notes and warnings (`warning: ` prefixed for warnings).
     public var note: (@Sendable (String) -> Void)?
 
     /// An observer.
-    public init(output: (@Sendable ([UInt8]) -> Void)? = nil, note: (@Sendable (String) -> Void)? = nil) {
+    public init(output: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil, note: (@Sendable (String) -> Void)? = nil)
+    {
         self.output = output
         self.note = note
     }

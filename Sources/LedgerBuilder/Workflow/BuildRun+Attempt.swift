@@ -48,7 +48,7 @@ extension BuildRun {
         var termination: Termination?
         var launchError: (any Error)?
         do {
-            termination = try await options.docker.build(invocation) { stream, bytes in pipeline.take(stream, bytes) }
+            termination = try await options.docker.build(invocation, into: pipeline)
         } catch {
             launchError = error
         }

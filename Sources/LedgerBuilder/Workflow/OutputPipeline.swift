@@ -2,104 +2,171 @@ import Foundation
 import LedgerEngine
 import LedgerStore
 
-/// What streams out of one attempt: engine bytes are split into lines per pipe, redacted, appended to the
-/// log in chunks, echoed (redacted) to whoever watches, and parsed into steps.
+/// What streams out of one attempt: the engine's output (both streams on one pipe), read in blocks on the
+/// reader's thread, is cut at line ends, redacted, parsed into steps, echoed (redacted) to whoever watches,
+/// and handed to a ``ChunkWriter`` in chunks of about 1 MiB (or what arrived in the last second, when output
+/// is slow), which compresses and stores them on its own thread.
 ///
-/// The engine's two pipes are delivered one piece at a time under the runner's lock, so this type is only
-/// touched serially; it is a class so the `@escaping` output callback can mutate it.
-final class OutputPipeline: @unchecked Sendable {
+/// Blocks are handled in place: the complete lines of a block are redacted straight into the chunk being
+/// filled (the one copy), and only a line cut by the end of a block waits in `pending`. The reader calls
+/// this type serially; the attempt reads `parser`, `tailText` and `error` after the reader has finished.
+final class OutputPipeline: OutputBlockSink, @unchecked Sendable {
     private let log: LogWriter
     private let redactor: SecretRedactor
-    private let echo: (@Sendable ([UInt8]) -> Void)?
+    private let echo: (@Sendable (UnsafeRawBufferPointer) -> Void)?
     private let onSteps: ([BuildStep]) -> Void
-    private var stdoutPending: [UInt8] = []
-    private var stderrPending: [UInt8] = []
+    private let writer: ChunkWriter
+    /// The chunk being filled: redacted, complete lines.
+    private var chunk: [UInt8] = []
+    /// Chunks already written, newest last, kept (not copied) while they are within the tail.
+    private var recent: [[UInt8]] = []
+    private var recentBytes = 0
+    /// The start of a line whose end has not arrived yet.
+    private var pending: [UInt8] = []
     private var finishedSteps: [BuildStep] = []
-    private var buffer: [UInt8] = []
-    private var tail: [UInt8] = []
+    private var lastWrite = ContinuousClock.now
     private(set) var parser = BuildOutputParser()
     private(set) var error: (any Error)?
 
     /// Bytes of log kept for classifying a failure and learning fixes from it.
-    static let tailLimit = 256 << 10
+    static let tailLimit = 512 << 10
+    /// A line longer than this (output without newlines) is cut, so memory stays bounded.
+    static let lineLimit = 1 << 20
+    /// Slow output is written at least this often, so an interrupted build keeps its log up to then.
+    static let writeInterval = Duration.seconds(1)
 
     init(
-        log: LogWriter, redactor: SecretRedactor, echo: (@Sendable ([UInt8]) -> Void)?,
+        log: LogWriter, redactor: SecretRedactor, echo: (@Sendable (UnsafeRawBufferPointer) -> Void)?,
         onSteps: @escaping ([BuildStep]) -> Void
     ) {
         self.log = log
         self.redactor = redactor
         self.echo = echo
         self.onSteps = onSteps
-        buffer.reserveCapacity(1 << 16)
+        writer = ChunkWriter(log: log)
+        chunk.reserveCapacity(LogWriter.chunkSize + LogWriter.chunkSize / 4)
     }
 
-    /// Takes one piece of engine output.
-    func take(_ stream: LedgerEngine.OutputStream, _ bytes: [UInt8]) {
-        let now = ContinuousClock.now
-        buffer.removeAll(keepingCapacity: true)
-        switch stream {
-        case .stdout: split(bytes, pending: &stdoutPending, now)
-        case .stderr: split(bytes, pending: &stderrPending, now)
+    /// Takes one block of engine output: its complete lines go through, the cut one waits.
+    func consume(_ block: UnsafeRawBufferPointer, at now: ContinuousClock.Instant) {
+        let bytes = block.bindMemory(to: UInt8.self)
+        guard let base = bytes.baseAddress, let end = Self.endOfLastLine(bytes) else {
+            pending.append(contentsOf: bytes)
+            if pending.count > Self.lineLimit { takePending(now) }
+            writeIfDue(now)
+            return
         }
-        emit()
-    }
-
-    /// Hands each complete line to `handle` (`memchr` finds the newlines); keeps the unterminated rest.
-    private func split(_ bytes: [UInt8], pending: inout [UInt8], _ now: ContinuousClock.Instant) {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var start = 0
-            while start < buffer.count,
-                let found = memchr(base + start, 0x0A, buffer.count - start)
-            {
-                let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if pending.isEmpty {
-                    handle(bytes[start..<end], now)
-                } else {
-                    pending.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
-                    handle(pending[...], now)
-                    pending.removeAll(keepingCapacity: true)
-                }
-                start = end + 1
-            }
-            if start < buffer.count { pending.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...])) }
+        var start = 0
+        if !pending.isEmpty, let first = memchr(base, 0x0A, bytes.count) {
+            let end = base.distance(to: first.assumingMemoryBound(to: UInt8.self)) + 1
+            pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<end]))
+            takePending(now)
+            start = end
         }
+        if start < end { take(UnsafeBufferPointer(rebasing: bytes[start..<end]), now) }
+        if end < bytes.count { pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[end...])) }
+        emitSteps()
+        writeIfDue(now)
     }
 
-    /// Flushes unterminated last lines and the log.
+    /// The index after the last newline (usually a line's length from the end; Glibc's module hides memrchr).
+    private static func endOfLastLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = bytes.count
+        while index > 0 {
+            if bytes[index - 1] == 0x0A { return index }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Nothing arrived for a while: write what is waiting once it is due.
+    func idle(at now: ContinuousClock.Instant) {
+        writeIfDue(now)
+    }
+
+    /// Takes an unterminated last line (ended with a newline, as every stored line is), writes the rest and
+    /// closes the log.
     func finish() {
-        let now = ContinuousClock.now
-        buffer.removeAll(keepingCapacity: true)
-        for pending in [stdoutPending, stderrPending] where !pending.isEmpty { handle(pending[...], now) }
-        stdoutPending.removeAll()
-        stderrPending.removeAll()
-        emit()
+        if !pending.isEmpty {
+            pending.append(0x0A)
+            takePending(.now)
+        }
+        emitSteps()
+        writeChunk()
+        if let failure = writer.finish() { record(failure) }
         do { try log.close() } catch { record(error) }
     }
 
     /// The end of the (redacted) log as text.
-    var tailText: String { String(decoding: tail, as: UTF8.self) }
-
-    private func handle(_ line: ArraySlice<UInt8>, _ now: ContinuousClock.Instant) {
-        let start = buffer.count
-        redactor.redact(line, into: &buffer)
-        buffer.append(0x0A)
-        let steps = parser.consume(buffer[start..<(buffer.count - 1)], at: now)
-        if !steps.isEmpty { finishedSteps += steps }
+    var tailText: String {
+        var tail: [UInt8] = []
+        var needed = Self.tailLimit
+        for part in ([chunk] + recent.reversed()) where needed > 0 {
+            let take = min(needed, part.count)
+            tail.insert(contentsOf: part[(part.count - take)...], at: 0)
+            needed -= take
+        }
+        return String(decoding: tail, as: UTF8.self)
     }
 
-    private func emit() {
-        if !finishedSteps.isEmpty {
-            // Steps that ended in the same piece of output are written in one transaction.
-            onSteps(finishedSteps)
-            finishedSteps.removeAll(keepingCapacity: true)
+    private func takePending(_ now: ContinuousClock.Instant) {
+        let lines = pending
+        pending.removeAll(keepingCapacity: true)
+        lines.withUnsafeBufferPointer { take($0, now) }
+    }
+
+    /// Redacts whole lines into the chunk, then parses and echoes what was added.
+    private func take(_ lines: UnsafeBufferPointer<UInt8>, _ now: ContinuousClock.Instant) {
+        if !chunk.isEmpty, chunk.count + lines.count > LogWriter.chunkSize { writeChunk() }
+        let from = chunk.count
+        // Secrets never span lines, so redacting many lines at once masks what line by line would.
+        redactor.redact(lines, into: &chunk)
+        chunk.withUnsafeBufferPointer { all in
+            let added = UnsafeBufferPointer(rebasing: all[from...])
+            parse(added, now)
+            echo?(UnsafeRawBufferPointer(added))
         }
-        guard !buffer.isEmpty else { return }
-        do { try log.append(Data(buffer)) } catch { record(error) }
-        echo?(buffer)
-        tail.append(contentsOf: buffer)
-        if tail.count > 2 * Self.tailLimit { tail.removeFirst(tail.count - Self.tailLimit) }
+    }
+
+    private func parse(_ lines: UnsafeBufferPointer<UInt8>, _ now: ContinuousClock.Instant) {
+        guard let base = lines.baseAddress else { return }
+        var start = 0
+        while start < lines.count {
+            let newline = memchr(base + start, 0x0A, lines.count - start)
+            let end = newline.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? lines.count
+            if end > start, BuildOutputParser.mayMatter(base[start]) {
+                let steps = parser.consume(UnsafeBufferPointer(rebasing: lines[start..<end]), at: now)
+                if !steps.isEmpty { finishedSteps += steps }
+            }
+            start = end + 1
+        }
+    }
+
+    private func emitSteps() {
+        guard !finishedSteps.isEmpty else { return }
+        // Steps that ended in the same block are written in one transaction.
+        onSteps(finishedSteps)
+        finishedSteps.removeAll(keepingCapacity: true)
+    }
+
+    private func writeIfDue(_ now: ContinuousClock.Instant) {
+        if !chunk.isEmpty, lastWrite.duration(to: now) >= Self.writeInterval { writeChunk() }
+    }
+
+    private func writeChunk() {
+        lastWrite = .now
+        guard !chunk.isEmpty else { return }
+        writer.submit(chunk)
+        // Keep the written chunk for the tail; reuse the oldest one's storage once the tail no longer needs it.
+        recentBytes += chunk.count
+        recent.append(chunk)
+        chunk = []
+        while recent.count > 1, recentBytes - recent[0].count >= Self.tailLimit {
+            recentBytes -= recent[0].count
+            chunk = recent.removeFirst()
+        }
+        chunk.removeAll(keepingCapacity: true)
+        if chunk.capacity == 0 { chunk.reserveCapacity(LogWriter.chunkSize + LogWriter.chunkSize / 4) }
     }
 
     private func record(_ error: any Error) {

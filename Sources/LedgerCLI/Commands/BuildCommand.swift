@@ -79,7 +79,7 @@ struct BuildCommand: AsyncParsableCommand {
         // `docker version`, 5 s at most) while it copies the context, and stops with EngineError (exit 2)
         // before recording or building anything when there is no answer.
         let observer = BuildObserver(
-            output: { bytes in FileHandle.standardError.write(Data(bytes)) },
+            output: { bytes in Diagnostics.writeRaw(bytes) },
             note: { line in
                 line.hasPrefix("warning: ") ? Diagnostics.printError(line) : Diagnostics.note(line)
             })

@@ -52,6 +52,26 @@ public enum Diagnostics {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// Writes bytes to stderr as they are (the engine's live output), retrying short writes; a stderr that
+    /// is gone is ignored, as for every diagnostic.
+    public static func writeRaw(_ bytes: UnsafeRawBufferPointer) {
+        guard var next = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let written = write(STDERR_FILENO, next, left)
+            if written < 0 {
+                if errno == EINTR { continue }
+                guard errno == EAGAIN else { return }
+                // A non-blocking stderr that is full: wait until it takes more.
+                var out = pollfd(fd: STDERR_FILENO, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&out, 1, -1)
+                continue
+            }
+            left -= written
+            next += written
+        }
+    }
+
     /// Writes a warning to stderr.
     public static func warn(_ line: String) {
         printError("warning: \(line)")

@@ -59,15 +59,25 @@ public struct BuildOutputParser: Sendable {
     /// A parser for one build attempt.
     public init() {}
 
+    /// Whether a line starting with `first` can mean anything to the parser (a cheap rejection for the other
+    /// lines of a loud build): `Step`, ` --->`, `#N`, or ESC (a coloured line).
+    @inline(__always)
+    public static func mayMatter(_ first: UInt8) -> Bool {
+        first == UInt8(ascii: "S") || first == UInt8(ascii: " ") || first == UInt8(ascii: "#") || first == 0x1B
+    }
+
     /// Feeds one line (without its newline); returns the steps this line finished.
     @discardableResult
     public mutating func consume(_ line: ArraySlice<UInt8>, at now: ContinuousClock.Instant = .now) -> [BuildStep] {
-        guard let first = line.first else { return [] }
-        // Cheap rejection: only lines starting with these bytes can matter (ESC: a coloured line).
-        guard
-            first == UInt8(ascii: "S") || first == UInt8(ascii: " ") || first == UInt8(ascii: "#")
-                || first == 0x1B
-        else { return [] }
+        line.withUnsafeBufferPointer { consume($0, at: now) }
+    }
+
+    /// Feeds one line (without its newline) in place; returns the steps this line finished.
+    @discardableResult
+    public mutating func consume(_ line: UnsafeBufferPointer<UInt8>, at now: ContinuousClock.Instant = .now)
+        -> [BuildStep]
+    {
+        guard let first = line.first, Self.mayMatter(first) else { return [] }
         if first == UInt8(ascii: " "), !line.starts(with: Self.arrow) { return [] }
         var text = String(decoding: line, as: UTF8.self)
         if first == 0x1B { text = ANSI.strip(text) }

@@ -10,16 +10,29 @@ public struct SecretRedactor: Sendable {
 
     private let values: [[UInt8]]
     private let trigger: [Bool]
+    /// The literal values' first bytes, one vector each.
+    private let firsts: [SIMD16<UInt8>]
 
     /// A redactor for the built-in token shapes plus these literal values (empty values are ignored).
     public init(secretValues: [String] = []) {
-        values = secretValues.filter { !$0.isEmpty }.map { Array($0.utf8) }.sorted { $0.count > $1.count }
+        // A value of several lines (a key file) is also masked line by line, so that it is caught even when
+        // output arrives cut between its lines; lines under 8 bytes (`}`, blank) would mask too much.
+        var literals = Set(secretValues.filter { !$0.isEmpty })
+        for value in secretValues where value.contains("\n") {
+            for line in value.split(separator: "\n") {
+                let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+                if text.utf8.count >= 8 { literals.insert(text) }
+            }
+        }
+        let sorted: [[UInt8]] = literals.map { Array($0.utf8) }
+        values = sorted.sorted { a, b in a.count != b.count ? a.count > b.count : a.lexicographicallyPrecedes(b) }
         var table = [Bool](repeating: false, count: 256)
         // Trigger bytes are the rarer parts of each shape: `_` (hf_, ghp_, github_pat_, secret_access_key),
         // `A` (AKIA…), `B`/`b` (Bearer), `S` (SecretAccessKey); common letters would slow the scan.
         for byte in "_ABbS".utf8 { table[Int(byte)] = true }
         for value in values { table[Int(value[0])] = true }
         trigger = table
+        firsts = Set(values.map { $0[0] }).sorted().map { SIMD16(repeating: $0) }
     }
 
     /// `text` with its secrets masked.
@@ -36,14 +49,20 @@ public struct SecretRedactor: Sendable {
         line.withUnsafeBufferPointer { buffer in redact(buffer, into: &out) }
     }
 
-    private func redact(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    /// Appends the bytes at `p` to `out` with their secrets masked; returns true when something was masked.
+    ///
+    /// The built-in shapes never cross a newline (and a value of several lines is also masked line by line),
+    /// so many lines can go through in one call with the same result as line by line.
+    @discardableResult
+    public func redact(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         let count = p.count
         var copied = 0
         var index = 0
         var masked = false
         while index < count {
-            let byte = p[index]
-            guard trigger[Int(byte)], let end = match(p, at: index) else {
+            index = nextTrigger(p, from: index)
+            guard index < count else { break }
+            guard let end = match(p, at: index) else {
                 index += 1
                 continue
             }
@@ -60,6 +79,44 @@ public struct SecretRedactor: Sendable {
         }
         if copied < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[copied..<count])) }
         return masked
+    }
+
+    /// The first index at or after `from` where a secret may start (or `p.count`).
+    ///
+    /// A prefilter, 16 bytes at a time: `_` and the literal values' first bytes; `A` followed by the second
+    /// letter of an AWS prefix (`K S G I R N`); `B`/`b` followed by `e`/`E` (Bearer); `S` followed by
+    /// `e`/`E` (SecretAccessKey). Every position it skips is one where ``match(_:at:)`` finds nothing; the
+    /// trigger table decides from the first candidate window on (and for the last 16 bytes).
+    @inline(__always)
+    private func nextTrigger(_ p: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = p.baseAddress else { return p.count }
+        let underscore = SIMD16<UInt8>(repeating: UInt8(ascii: "_"))
+        let upperA = SIMD16<UInt8>(repeating: UInt8(ascii: "A"))
+        let upperS = SIMD16<UInt8>(repeating: UInt8(ascii: "S"))
+        let lowerB = SIMD16<UInt8>(repeating: UInt8(ascii: "b"))
+        let lowerE = SIMD16<UInt8>(repeating: UInt8(ascii: "e"))
+        let caseBit = SIMD16<UInt8>(repeating: 0x20)
+        let (k, s, g, i, r, n) = (
+            SIMD16<UInt8>(repeating: UInt8(ascii: "K")), SIMD16<UInt8>(repeating: UInt8(ascii: "S")),
+            SIMD16<UInt8>(repeating: UInt8(ascii: "G")), SIMD16<UInt8>(repeating: UInt8(ascii: "I")),
+            SIMD16<UInt8>(repeating: UInt8(ascii: "R")), SIMD16<UInt8>(repeating: UInt8(ascii: "N"))
+        )
+        var index = from
+        while index + 17 <= p.count {
+            let window = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+            let next = UnsafeRawPointer(base + index + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+            let nextIsE = (next | caseBit) .== lowerE
+            let aws = (next .== k) .| (next .== s) .| (next .== g) .| (next .== i) .| (next .== r) .| (next .== n)
+            var hit = (window .== underscore) .| ((window .== upperA) .& aws)
+            hit .|= (((window | caseBit) .== lowerB) .| (window .== upperS)) .& nextIsE
+            for first in firsts { hit .|= window .== first }
+            // `any(_:)` is a generic reduction here; the mask's 16 lanes read as two words are one test.
+            let lanes = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
+            if lanes[0] | lanes[1] != 0 { break }
+            index += 16
+        }
+        while index < p.count, !trigger[Int(p[index])] { index += 1 }
+        return index
     }
 
     /// The range to mask when a secret starts at (or, for keyed secrets, after) `index`.

@@ -60,13 +60,25 @@ public struct BuildInvocation: Sendable, Equatable {
 }
 
 extension DockerCLI {
-    /// Runs `docker build`, handing each piece of output to `onOutput` as it arrives.
+    /// Runs `docker build` with its standard output and standard error on one pipe, handing the output to
+    /// `sink` in blocks on a reader thread (see ``ProcessRunner/streamBlocks(_:_:environment:into:)``).
     ///
     /// Cancelling the calling task stops the build (the CLI gets SIGINT, which makes the engine abort it).
-    public func build(
-        _ invocation: BuildInvocation, onOutput: @escaping (OutputStream, [UInt8]) throws -> Void
-    ) async throws -> Termination {
-        let (arguments, environment) = invocation.commandLine
-        return try await ProcessRunner.stream(executable, arguments, environment: environment, onOutput: onOutput)
+    public func build(_ invocation: BuildInvocation, into sink: any OutputBlockSink) async throws -> Termination {
+        var (arguments, environment) = invocation.commandLine
+        if let gc = Self.buildGC(ProcessInfo.processInfo.environment) { environment["GOGC"] = gc }
+        return try await ProcessRunner.streamBlocks(executable, arguments, environment: environment, into: sink)
+    }
+
+    /// `GOGC` for the `docker build` client unless the user set one: the client decodes the daemon's JSON
+    /// stream into many short-lived strings, and on a loud build Go's collector at its default (100) took
+    /// about a fifth of the client's CPU (2.5 s of 300 MB); at 400 it collects a quarter as often, for about
+    /// 12 MiB more client memory. Only the client changes; the daemon, the image and the output do not.
+    ///
+    /// > Go runtime: "The GOGC variable sets the initial garbage collection target percentage. A collection
+    /// > is triggered when the ratio of freshly allocated data to live data remaining after the previous
+    /// > collection reaches this percentage."
+    static func buildGC(_ environment: [String: String]) -> String? {
+        environment["GOGC"] == nil ? "400" : nil
     }
 }

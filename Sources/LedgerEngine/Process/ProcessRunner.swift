@@ -148,6 +148,38 @@ public enum ProcessRunner {
 }
 
 extension ProcessRunner {
+    /// Runs a process whose standard output and standard error share one pipe, read in blocks of up to 1 MiB
+    /// on a dedicated thread and handed to `sink` there (serially, in arrival order); returns how it ended,
+    /// after the sink has taken the last block.
+    ///
+    /// For processes that print a lot (builds): the two streams interleave as the child wrote them, as in
+    /// a terminal. Cancelling the calling task tears the child down as ``stream(_:_:environment:input:workingDirectory:timeout:onOutput:)`` does.
+    public static func streamBlocks(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        into sink: any OutputBlockSink
+    ) async throws -> Termination {
+        guard let path = which(executable) else {
+            throw ProcessError(executable: executable, detail: "not found on PATH")
+        }
+        let reader = try BlockReader(sink: sink)
+        let outcome: Result<TerminationStatus, any Error>
+        do {
+            // Both write ends are closed in this process once the child has them, so the reader sees the end
+            // of the output when the child (and anything it left holding the pipe) has exited.
+            let result = try await run(
+                .path(FilePath(path)), arguments: Arguments(arguments), environment: Self.environment(environment),
+                platformOptions: Self.teardown(), input: .none,
+                output: .fileDescriptor(FileDescriptor(rawValue: reader.writeEnd), closeAfterSpawningProcess: true),
+                error: .fileDescriptor(FileDescriptor(rawValue: reader.writeEndCopy), closeAfterSpawningProcess: true))
+            outcome = .success(result.terminationStatus)
+        } catch {
+            outcome = .failure(error)
+        }
+        reader.childEnded()
+        await reader.finished()
+        return Self.termination(try outcome.get(), stopped: Task.isCancelled)
+    }
+
     static func execute<Input: InputProtocol>(
         _ path: String, _ arguments: [String], _ environment: [String: String], _ workingDirectory: String?,
         _ input: Input, _ sink: OutputSink

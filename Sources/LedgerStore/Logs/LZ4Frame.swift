@@ -13,23 +13,25 @@ public enum LZ4Frame {
 
     /// Compresses `input` into one frame (fast level, content checksum on).
     public static func compress(_ input: Data) throws -> Data {
+        try input.withUnsafeBytes { try compress($0) }
+    }
+
+    /// Compresses the bytes at `input` into one frame (fast level, content checksum on).
+    public static func compress(_ input: UnsafeRawBufferPointer) throws -> Data {
         var prefs = LZ4F_preferences_t()
         prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
         prefs.frameInfo.blockSizeID = LZ4F_max4MB
         prefs.frameInfo.contentSize = UInt64(input.count)
-        prefs.compressionLevel = 1
+        prefs.compressionLevel = -2
         let bound = LZ4F_compressFrameBound(input.count, &prefs)
-        var output = Data(count: bound)
-        let written = output.withUnsafeMutableBytes { out in
-            input.withUnsafeBytes { src in
-                LZ4F_compressFrame(out.baseAddress, bound, src.baseAddress, input.count, &prefs)
-            }
-        }
+        // Uninitialized room for the worst case; `Data` takes it over (and frees it) without a copy.
+        guard let output = malloc(max(bound, 1)) else { throw Failure(description: "out of memory") }
+        let written = LZ4F_compressFrame(output, bound, input.baseAddress, input.count, &prefs)
         if LZ4F_isError(written) != 0 {
+            free(output)
             throw Failure(description: String(cString: LZ4F_getErrorName(written)))
         }
-        output.count = written
-        return output
+        return Data(bytesNoCopy: output, count: written, deallocator: .free)
     }
 
     /// Decodes one frame, checking its checksums; `expectedSize` guards the raw length when known.

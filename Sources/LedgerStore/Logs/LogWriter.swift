@@ -66,6 +66,23 @@ public final class LogWriter: Sendable {
         for (sequence, chunk) in pending { try write(sequence: sequence, chunk: chunk) }
     }
 
+    /// Writes `bytes` now as one chunk of its own, for a caller that does its own chunking (at most about
+    /// ``chunkSize`` bytes at a time, and a second apart when output is slow). Bytes given to ``append(_:)``
+    /// and not yet written go first.
+    public func writeChunk(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !bytes.isEmpty else { return }
+        try flush()
+        let sequence = try state.withLock { s in
+            if let error = s.error { throw error }
+            precondition(!s.closed, "write after close")
+            s.sequence += 1
+            s.rawBytes += Int64(bytes.count)
+            s.lastFlush = .now
+            return s.sequence
+        }
+        try write(sequence: sequence, chunk: bytes)
+    }
+
     /// Appends a string as UTF-8.
     public func append(_ text: String) throws {
         try append(Data(text.utf8))
@@ -105,6 +122,10 @@ public final class LogWriter: Sendable {
     }
 
     private func write(sequence: Int, chunk: Data) throws {
+        try chunk.withUnsafeBytes { try write(sequence: sequence, chunk: $0) }
+    }
+
+    private func write(sequence: Int, chunk: UnsafeRawBufferPointer) throws {
         let frame: Data
         do { frame = try LZ4Frame.compress(chunk) } catch {
             throw StoreError.badFrame(logId: id, sequence: sequence, detail: "\(error)")
