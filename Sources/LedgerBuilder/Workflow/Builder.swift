@@ -51,7 +51,7 @@ public struct Builder: Sendable {
         async let describe = options.tag == "auto" ? ImageNaming.gitDescribe(context: context) : nil
         async let engine = engineVersions()
         let opener = openStore
-        async let opened = Task.detached { try opener() }.value
+        async let opened = onOwnThread { try opener() }
         let copy = try ContextCopy.make(from: context, dockerfile: options.dockerfile)
         defer { copy.remove() }
         let host = options.hostProbe.snapshot(instanceType: options.instanceType)
