@@ -25,6 +25,24 @@ struct MigrationTests {
         }
     }
 
+    /// Checksums stored in every existing journal were taken with the first normalization (a regex); the
+    /// hand-written trim must give the same value for every text, or those journals would read as edited.
+    @Test("the checksum normalization is the one landed journals were stamped with")
+    func checksumNormalizationUnchanged() throws {
+        func reference(_ sql: String) -> String {
+            sql.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.replacing(/\s+$/, with: "") }
+                .joined(separator: "\n")
+                .trimmingCharacters(in: .newlines)
+        }
+        let samples =
+            Migrations.embedded.map(\.sql) + [
+                "", "\n\n", "a  \nb\t\n", "x \u{A0}\u{2003}\n  \ny", "crlf\r\nline\r\n", "é \n", "  lead and trail  ",
+                "CREATE TABLE t (x);   \n\n\n",
+            ]
+        for sample in samples { #expect(Migrations.normalized(sample) == reference(sample), "\(sample.prefix(40))") }
+    }
+
     @Test("each migration is recorded with its checksum")
     func bookkeeping() throws {
         let store = try EventStore(path: temporaryDirectory() + "/l.db")

@@ -24,6 +24,10 @@ final class BlockReader: Sendable {
     static let idleInterval: Int32 = 500
     /// Bytes per read, and the pipe's capacity when the kernel allows it.
     static let blockSize = 1 << 20
+    /// A read at least this large (and under a quarter block) means a steady stream: pause before reading on.
+    static let batchFloor = 16 << 10
+    /// The pause, in microseconds: about 150 KB of a loud build's output arrives meanwhile.
+    static let batchPause: UInt32 = 2000
 
     /// The write end for the child's standard output.
     let writeEnd: Int32
@@ -132,6 +136,10 @@ final class BlockReader: Sendable {
             let count = Glibc.read(readEnd, buffer.baseAddress, buffer.count)
             if count > 0 {
                 sink.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), at: .now)
+                // In a steady stream (the engine's client writes a few kilobytes at a time) let a few writes
+                // gather before the next read: a wake-up per write costs both sides a context switch.
+                // Small pieces (a quiet build's lines) and full blocks are read again at once.
+                if count >= Self.batchFloor && count < Self.blockSize / 4 && !draining { usleep(Self.batchPause) }
             } else if count == 0 {
                 return  // every write end is closed
             } else if errno != EAGAIN && errno != EINTR {

@@ -42,6 +42,52 @@ struct SecretRedactorTests {
         #expect(out == line)
     }
 
+    /// Many lines at once (how the builder redacts each block of output) mask exactly what line by line does:
+    /// random lines of secret shapes, near misses and filler, placed at every offset of the 16-byte prefilter.
+    @Test func manyLinesAtOnceEqualLineByLine() {
+        let fragments = [
+            "AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPL", "ASIAY34FZKBOKMUTVV7A", "AXIAIOSFODNN7EXAMPLE",
+            "Bearer abcdefgh12345678", "bearer x", "Bearer", "Be", "B", "b", "MB/s", "eBay", "Se", "S",
+            "SecretAccessKey=",
+            "secretaccesskey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key=abcdefghijklmnop1234",
+            "hf_AbCdEfGhIjKlMnOpQrStUvWx", "hf_", "ghp_1234567890abcdefghij1234", "gho_",
+            "github_pat_11ABCDEFG0123456789_ab",
+            "s3cr3t-value", "s3cr3t-valu", "_", "__", "x_y", " ", "  ", "=", "\"", "Collecting torch==2.5.1",
+            "0123456789abcdef", "\u{1b}[0m", "é", "\t",
+        ]
+        let redactor = SecretRedactor(secretValues: ["s3cr3t-value", "Bx"])
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var lines: [String] = []
+            for _ in 0..<Int.random(in: 1...12, using: &random) {
+                var line = String(repeating: "p", count: Int.random(in: 0...17, using: &random))
+                for _ in 0..<Int.random(in: 0...6, using: &random) {
+                    line += fragments.randomElement(using: &random) ?? ""
+                    if Bool.random(using: &random) { line += " " }
+                }
+                lines.append(line)
+            }
+            let block = Array(lines.joined(separator: "\n").utf8)
+            var whole: [UInt8] = []
+            _ = block.withUnsafeBufferPointer { redactor.redact($0, into: &whole) }
+            let byLine = lines.map { redactor.redact($0) }.joined(separator: "\n")
+            #expect(String(decoding: whole, as: UTF8.self) == byLine, "\(lines)")
+        }
+    }
+
+    /// A value of several lines (a key file) is masked line by line too, so output cut between its lines
+    /// still never shows a line of it.
+    @Test func multiLineValueIsMaskedLineByLine() {
+        let key = "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEAAoIBAQ\n-----END KEY-----"
+        let redactor = SecretRedactor(secretValues: [key])
+        #expect(redactor.redact("cat key: \(key) done") == "cat key: [REDACTED] done")
+        #expect(redactor.redact("MIIEvQIBADANBgkqhkiG9w0B") == "[REDACTED]")
+        #expect(redactor.redact("-----END KEY-----") == "[REDACTED]")
+        // Lines shorter than 8 bytes would mask too much and are not values of their own.
+        let short = SecretRedactor(secretValues: ["abcdefghij\n}\n"])
+        #expect(short.redact("}") == "}")
+    }
+
     /// 300 MB of build log must cost a small part of a build that prints it. Unoptimized (debug) code is
     /// about 30 times slower, so the floor there is 5 MB/s; optimized builds must reach 150 MB/s
     /// (`Tools/bench-build` measures the release binary end to end; see docs/builder.md).
