@@ -32,6 +32,8 @@ final class OutputPipeline: OutputBlockSink, @unchecked Sendable {
     static let tailLimit = 512 << 10
     /// A line longer than this (output without newlines) is cut, so memory stays bounded.
     static let lineLimit = 1 << 20
+    /// What of a cut line stays behind to meet the next output.
+    static let lineOverlap = 64 << 10
     /// Slow output is written at least this often, so an interrupted build keeps its log up to then.
     static let writeInterval = Duration.seconds(1)
 
@@ -52,7 +54,7 @@ final class OutputPipeline: OutputBlockSink, @unchecked Sendable {
         let bytes = block.bindMemory(to: UInt8.self)
         guard let base = bytes.baseAddress, let end = Self.endOfLastLine(bytes) else {
             pending.append(contentsOf: bytes)
-            if pending.count > Self.lineLimit { takePending(now) }
+            if pending.count > Self.lineLimit { takeLongLinePart(now) }
             writeIfDue(now)
             return
         }
@@ -109,6 +111,37 @@ final class OutputPipeline: OutputBlockSink, @unchecked Sendable {
         return String(decoding: tail, as: UTF8.self)
     }
 
+    /// Takes most of a line that has grown past ``lineLimit``, up to a cut that no secret crosses: the cut
+    /// steps back from `lineOverlap` before the end until redacting the bytes around it in one piece masks
+    /// exactly what redacting the two sides apart does (a key and its value, a token, a literal value up to
+    /// the probe's length stay on one side). Only a "secret" longer than half the line could still be cut.
+    private func takeLongLinePart(_ now: ContinuousClock.Instant) {
+        let probe = max(4096, redactor.longestValue + 64)
+        let start = pending.count - Self.lineOverlap
+        var cut = start
+        while cut > pending.count / 2, !cutIsSafe(cut, probe: probe) { cut -= 256 }
+        if cut <= pending.count / 2 { cut = start }
+        pending.withUnsafeBufferPointer { take(UnsafeBufferPointer(rebasing: $0[..<cut]), now) }
+        pending.removeSubrange(..<cut)
+    }
+
+    private func cutIsSafe(_ cut: Int, probe: Int) -> Bool {
+        pending.withUnsafeBufferPointer { all in
+            let window = UnsafeBufferPointer(rebasing: all[max(0, cut - probe)..<min(all.count, cut + probe)])
+            let left = UnsafeBufferPointer(rebasing: all[max(0, cut - probe)..<cut])
+            let right = UnsafeBufferPointer(rebasing: all[cut..<min(all.count, cut + probe)])
+            var whole: [UInt8] = []
+            var apart: [UInt8] = []
+            redactor.redact(window, into: &whole)
+            redactor.redact(left, into: &apart)
+            redactor.redact(right, into: &apart)
+            return whole == apart
+        }
+    }
+
+    /// Bytes of capacity held by the written chunks kept for the tail (bounded however slow the output).
+    var tailCapacity: Int { recent.reduce(0) { $0 + $1.capacity } }
+
     private func takePending(_ now: ContinuousClock.Instant) {
         let lines = pending
         pending.removeAll(keepingCapacity: true)
@@ -158,12 +191,24 @@ final class OutputPipeline: OutputBlockSink, @unchecked Sendable {
         guard !chunk.isEmpty else { return }
         writer.submit(chunk)
         // Keep the written chunk for the tail; reuse the oldest one's storage once the tail no longer needs it.
+        // A small chunk (slow output, written each second) is kept as a tight copy: thousands of them must not
+        // each hold a megabyte of capacity.
         recentBytes += chunk.count
-        recent.append(chunk)
-        chunk = []
+        if chunk.count < chunk.capacity / 4 {
+            // `Array(chunk)` would share the buffer (and its capacity): copy into an exact allocation.
+            let tight = [UInt8](unsafeUninitializedCapacity: chunk.count) { buffer, count in
+                count = buffer.initialize(fromContentsOf: chunk)
+            }
+            recent.append(tight)
+            chunk.removeAll(keepingCapacity: true)
+        } else {
+            recent.append(chunk)
+            chunk = []
+        }
         while recent.count > 1, recentBytes - recent[0].count >= Self.tailLimit {
             recentBytes -= recent[0].count
-            chunk = recent.removeFirst()
+            let oldest = recent.removeFirst()
+            if chunk.capacity == 0, oldest.capacity >= LogWriter.chunkSize { chunk = oldest }
         }
         chunk.removeAll(keepingCapacity: true)
         if chunk.capacity == 0 { chunk.reserveCapacity(LogWriter.chunkSize + LogWriter.chunkSize / 4) }

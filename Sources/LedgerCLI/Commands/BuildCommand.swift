@@ -75,7 +75,7 @@ struct BuildCommand: AsyncParsableCommand {
         options.buildArgs = buildArgs
         options.secretBuildArgs = secretBuildArgs
         options.writeFixes = writeFixes
-        // engineVersion stays nil: the builder asks the daemon (one GET /version on its socket, else
+        // engineVersion stays nil: the builder asks the daemon (one GET /_ping on its socket, else
         // `docker version`, 5 s at most) while it copies the context, and stops with EngineError (exit 2)
         // before recording or building anything when there is no answer.
         let observer = BuildObserver(

@@ -13,19 +13,24 @@ public struct SecretRedactor: Sendable {
     /// The literal values' first bytes, one vector each.
     private let firsts: [SIMD16<UInt8>]
 
+    /// The longest literal value in bytes (0 without any).
+    public var longestValue: Int { values.first?.count ?? 0 }
+
     /// A redactor for the built-in token shapes plus these literal values (empty values are ignored).
     public init(secretValues: [String] = []) {
         // A value of several lines (a key file) is also masked line by line, so that it is caught even when
         // output arrives cut between its lines; lines under 8 bytes (`}`, blank) would mask too much.
-        var literals = Set(secretValues.filter { !$0.isEmpty })
-        for value in secretValues where value.contains("\n") {
-            for line in value.split(separator: "\n") {
-                let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-                if text.utf8.count >= 8 { literals.insert(text) }
+        // Bytes, not Strings: "\r\n" is one Character (a String split on "\n" would not cut it), and Strings
+        // that are canonically equal but differ in bytes must both be masked.
+        let given = Set(secretValues.map { Array($0.utf8) }.filter { !$0.isEmpty })
+        var literals = given
+        for value in given where value.contains(0x0A) {
+            for line in value.split(separator: 0x0A) {
+                let text = line.last == 0x0D ? line.dropLast() : line
+                if text.count >= 8 { literals.insert(Array(text)) }
             }
         }
-        let sorted: [[UInt8]] = literals.map { Array($0.utf8) }
-        values = sorted.sorted { a, b in a.count != b.count ? a.count > b.count : a.lexicographicallyPrecedes(b) }
+        values = literals.sorted { a, b in a.count != b.count ? a.count > b.count : a.lexicographicallyPrecedes(b) }
         var table = [Bool](repeating: false, count: 256)
         // Trigger bytes are the rarer parts of each shape: `_` (hf_, ghp_, github_pat_, secret_access_key),
         // `A` (AKIA…), `B`/`b` (Bearer), `S` (SecretAccessKey); common letters would slow the scan.

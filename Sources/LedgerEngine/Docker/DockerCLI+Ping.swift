@@ -39,13 +39,17 @@ extension DockerCLI {
     /// > accessible." The daemon stamps every answer with `Server: Docker/<version> (<os>)`, the same version
     /// > `GET /version` reports; `/version` also asks containerd and runs `runc --version` (about 10 ms here).
     static func socketVersion(path: String, timeoutMilliseconds: Int32) -> SocketAnswer {
+        let started = ContinuousClock.now
         let ping: (status: Substring, head: Substring, body: Substring)
         switch request("/_ping", path: path, timeoutMilliseconds: timeoutMilliseconds) {
         case .failure(let detail): return .failure(detail)
         case .success(let answer): ping = answer
         }
         if ping.status == "200", let version = serverHeaderVersion(ping.head) { return .success(version) }
-        switch request("/version", path: path, timeoutMilliseconds: timeoutMilliseconds) {
+        // Both requests share the one timeout.
+        let spent = started.duration(to: .now).components
+        let left = Int64(timeoutMilliseconds) - spent.seconds * 1000 - spent.attoseconds / 1_000_000_000_000_000
+        switch request("/version", path: path, timeoutMilliseconds: Int32(max(1, left))) {
         case .failure(let detail): return .failure(detail)
         case .success(let answer):
             guard answer.status == "200",

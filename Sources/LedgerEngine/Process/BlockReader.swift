@@ -26,6 +26,9 @@ final class BlockReader: Sendable {
     static let blockSize = 1 << 20
     /// A read at least this large (and under a quarter block) means a steady stream: pause before reading on.
     static let batchFloor = 16 << 10
+    /// How long the reader goes on reading after the child has exited (what is left in the pipe takes
+    /// milliseconds; only a grandchild still writing would take longer).
+    static let drainLimit = Duration.seconds(2)
     /// The pause, in microseconds: about 150 KB of a loud build's output arrives meanwhile.
     static let batchPause: UInt32 = 2000
 
@@ -115,6 +118,7 @@ final class BlockReader: Sendable {
             waiter?.resume()
         }
         var draining = false
+        var drainDeadline: ContinuousClock.Instant?
         var fds = [
             pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
@@ -127,7 +131,12 @@ final class BlockReader: Sendable {
                 if errno == EINTR { continue }
                 return
             }
-            if !draining, fds[1].revents != 0 { draining = true }
+            if !draining, fds[1].revents != 0 {
+                draining = true
+                drainDeadline = .now + Self.drainLimit
+            }
+            // A grandchild that keeps writing after the child is gone is not waited for past the limit.
+            if draining, let deadline = drainDeadline, ContinuousClock.now > deadline { return }
             guard fds[0].revents != 0 else {
                 if draining { return }  // the child is gone and the pipe is empty
                 if ready == 0 { sink.idle(at: .now) }

@@ -89,6 +89,44 @@ struct OutputPipelineTests {
         #expect(try rig.stored().text == "Step 1/1 : RUN sleep 60\n")
     }
 
+    @Test("a line of megabytes is cut where no secret crosses: stored as its whole-line redaction")
+    func longLinesKeepSecretsWhole() throws {
+        let secrets = [
+            "s3cr3t-value", "hf_AbCdEfGhIjKlMnOpQrStUvWx", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
+            "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig", "ghp_1234567890abcdefghij1234567890",
+        ]
+        var random = SystemRandomNumberGenerator()
+        var text = ""
+        while text.utf8.count < 3 << 20 {
+            text += String(repeating: "word ", count: Int.random(in: 0...40, using: &random))
+            text += secrets.randomElement(using: &random) ?? ""
+            text += " "
+        }
+        text += "\nnext line\n"
+        let bytes = Array(text.utf8)
+        let cuts = (0..<60).map { _ in Int.random(in: 0...bytes.count, using: &random) }
+        let rig = try Rig(secrets: ["s3cr3t-value"])
+        rig.feed(bytes, cuts: cuts)
+        rig.pipeline.finish()
+        let stored = try rig.stored().text
+        #expect(stored == SecretRedactor(secretValues: ["s3cr3t-value"]).redact(text))
+        for secret in ["s3cr3t", "hf_AbCd", "wJalrXUt", "eyJhbGci", "ghp_1234"] { #expect(!stored.contains(secret)) }
+    }
+
+    @Test("slow output does not pile up chunk capacity for the tail")
+    func slowOutputTailStaysSmall() throws {
+        let rig = try Rig()
+        var now = ContinuousClock.now
+        for index in 0..<3000 {
+            now += .milliseconds(1100)
+            rig.feed(Array("slow line \(index) of a quiet build\n".utf8), cuts: [], at: now)
+            rig.pipeline.idle(at: now + .milliseconds(1100))
+        }
+        #expect(rig.pipeline.tailCapacity < 4 << 20, "\(rig.pipeline.tailCapacity) bytes held")
+        rig.pipeline.finish()
+        #expect(try rig.stored().text.hasSuffix("slow line 2999 of a quiet build\n"))
+    }
+
     @Test("output without newlines is cut at 1 MiB, so memory stays bounded")
     func endlessLine() throws {
         let rig = try Rig()

@@ -83,9 +83,23 @@ struct SecretRedactorTests {
         #expect(redactor.redact("cat key: \(key) done") == "cat key: [REDACTED] done")
         #expect(redactor.redact("MIIEvQIBADANBgkqhkiG9w0B") == "[REDACTED]")
         #expect(redactor.redact("-----END KEY-----") == "[REDACTED]")
+        // CRLF line ends too ("\r\n" is one Character in Swift, so the value is split as bytes).
+        let crlf = SecretRedactor(secretValues: [key.replacingOccurrences(of: "\n", with: "\r\n")])
+        #expect(crlf.redact("MIIEvQIBADANBgkqhkiG9w0B") == "[REDACTED]")
         // Lines shorter than 8 bytes would mask too much and are not values of their own.
         let short = SecretRedactor(secretValues: ["abcdefghij\n}\n"])
         #expect(short.redact("}") == "}")
+    }
+
+    /// Values that are equal as Strings but not as bytes (composed and decomposed é) are both masked.
+    @Test func canonicallyEqualValuesAreBothMasked() {
+        let composed = "caf\u{E9}-secret-1"
+        let decomposed = "cafe\u{301}-secret-1"
+        let redactor = SecretRedactor(secretValues: [composed, decomposed])
+        var out: [UInt8] = []
+        let line = Array("x \(decomposed) y \(composed) z".utf8)
+        redactor.redact(line[...], into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "x [REDACTED] y [REDACTED] z")
     }
 
     /// 300 MB of build log must cost a small part of a build that prints it. Unoptimized (debug) code is
