@@ -9,7 +9,8 @@ struct AttemptOutcome {
     var tail: String
 }
 
-/// Collects step events from the output callback (called serially by the process runner).
+/// Holds the first error writing step events (written serially on the output reader's thread; read after it
+/// has finished).
 private final class StepRecorder: @unchecked Sendable {
     var error: (any Error)?
 }

@@ -117,13 +117,14 @@ final class BlockReader: Sendable {
             }
             waiter?.resume()
         }
-        var draining = false
+        // Set once the child is gone: from then on the reader only drains what is left, until this instant.
         var drainDeadline: ContinuousClock.Instant?
         var fds = [
             pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
         ]
         while true {
+            let draining = drainDeadline != nil
             fds[0].revents = 0
             fds[1].revents = 0
             let ready = poll(&fds, draining ? 1 : 2, draining ? 0 : Self.idleInterval)
@@ -131,14 +132,11 @@ final class BlockReader: Sendable {
                 if errno == EINTR { continue }
                 return
             }
-            if !draining, fds[1].revents != 0 {
-                draining = true
-                drainDeadline = .now + Self.drainLimit
-            }
+            if !draining, fds[1].revents != 0 { drainDeadline = .now + Self.drainLimit }
             // A grandchild that keeps writing after the child is gone is not waited for past the limit.
-            if draining, let deadline = drainDeadline, ContinuousClock.now > deadline { return }
+            if let deadline = drainDeadline, ContinuousClock.now > deadline { return }
             guard fds[0].revents != 0 else {
-                if draining { return }  // the child is gone and the pipe is empty
+                if drainDeadline != nil { return }  // the child is gone and the pipe is empty
                 if ready == 0 { sink.idle(at: .now) }
                 continue
             }
@@ -148,7 +146,9 @@ final class BlockReader: Sendable {
                 // In a steady stream (the engine's client writes a few kilobytes at a time) let a few writes
                 // gather before the next read: a wake-up per write costs both sides a context switch.
                 // Small pieces (a quiet build's lines) and full blocks are read again at once.
-                if count >= Self.batchFloor && count < Self.blockSize / 4 && !draining { usleep(Self.batchPause) }
+                if count >= Self.batchFloor && count < Self.blockSize / 4 && drainDeadline == nil {
+                    usleep(Self.batchPause)
+                }
             } else if count == 0 {
                 return  // every write end is closed
             } else if errno != EAGAIN && errno != EINTR {
